@@ -1,7 +1,6 @@
 package io.raftkv.server.raft;
 
 import io.raftkv.raft.core.ConfChange;
-import io.raftkv.raft.core.ConfState;
 import io.raftkv.raft.core.Message;
 import io.raftkv.raft.core.Proposal;
 import io.raftkv.raft.core.RaftNode;
@@ -19,9 +18,6 @@ sealed interface DriverInput {
     record Propose(byte[] data, CompletableFuture<Proposal> result) implements DriverInput {}
 
     record ProposeConfChange(ConfChange change, CompletableFuture<Proposal> result) implements DriverInput {}
-
-    /** From the apply thread: a committed membership change reached the state machine. */
-    record ApplyConfChange(ConfChange change, CompletableFuture<ConfState> result) implements DriverInput {}
 
     record ReadIndex(CompletableFuture<Long> result) implements DriverInput {}
 

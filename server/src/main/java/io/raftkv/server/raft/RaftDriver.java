@@ -2,6 +2,7 @@ package io.raftkv.server.raft;
 
 import io.raftkv.raft.core.ConfChange;
 import io.raftkv.raft.core.ConfState;
+import io.raftkv.raft.core.Entry;
 import io.raftkv.raft.core.Message;
 import io.raftkv.raft.core.Proposal;
 import io.raftkv.raft.core.ProposalRejectedException;
@@ -96,18 +97,6 @@ public final class RaftDriver implements AutoCloseable {
         return result;
     }
 
-    public CompletableFuture<ConfState> applyConfChange(ConfChange change) {
-        CompletableFuture<ConfState> result = new CompletableFuture<>();
-        // The apply thread must not be refused: it waits for room.
-        try {
-            inputs.put(new DriverInput.ApplyConfChange(change, result));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            result.completeExceptionally(EtcdError.STOPPED.asException());
-        }
-        return result;
-    }
-
     /** A read index confirmed by a quorum: a linearizable read may run once applied reaches it. */
     public CompletableFuture<Long> readIndex() {
         CompletableFuture<Long> result = new CompletableFuture<>();
@@ -194,8 +183,6 @@ public final class RaftDriver implements AutoCloseable {
                     p.result().complete(node.propose(p.data()));
                 } else if (input instanceof DriverInput.ProposeConfChange p) {
                     p.result().complete(node.proposeConfChange(p.change()));
-                } else if (input instanceof DriverInput.ApplyConfChange a) {
-                    a.result().complete(node.applyConfChange(a.change()));
                 } else if (input instanceof DriverInput.ReadIndex r) {
                     reads.add(r.result());
                 } else if (input instanceof DriverInput.TransferLeadership t) {
@@ -232,8 +219,6 @@ public final class RaftDriver implements AutoCloseable {
             result = p.result();
         } else if (input instanceof DriverInput.ProposeConfChange p) {
             result = p.result();
-        } else if (input instanceof DriverInput.ApplyConfChange a) {
-            result = a.result();
         } else if (input instanceof DriverInput.TransferLeadership t) {
             result = t.result();
         }
@@ -254,7 +239,16 @@ public final class RaftDriver implements AutoCloseable {
         ready.hardState().ifPresent(storage::setHardState);
         transport.accept(ready.messagesAfterPersist());
         if (!ready.committedEntries().isEmpty()) {
-            listener.onCommitted(ready.committedEntries());
+            // Membership changes take effect in the core when committed entries are handed out;
+            // the state machine persists the resulting configuration with its applied index, and
+            // a restart replays (and re-applies) whatever it had not yet persisted.
+            Map<Long, ConfState> confStates = new HashMap<>();
+            for (Entry e : ready.committedEntries()) {
+                if (e.type() == Entry.Type.CONF_CHANGE) {
+                    confStates.put(e.index(), node.applyConfChange(ConfChange.decode(e.data())));
+                }
+            }
+            listener.onCommitted(ready.committedEntries(), confStates);
         }
         for (ReadState rs : ready.readStates()) {
             long id = ByteBuffer.wrap(rs.context()).getLong();

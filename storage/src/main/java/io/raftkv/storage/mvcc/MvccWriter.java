@@ -101,8 +101,9 @@ final class MvccWriter extends MvccReader {
             case LEASE_REVOKE -> revoke(request.getLeaseRevoke());
             case LEASE_CHECKPOINT -> checkpoint(request.getLeaseCheckpoint());
             case ALARM -> alarm(request.getAlarm());
-            // An empty or unparsable request: applied as nothing.
-            case NOOP, REQUEST_NOT_SET -> ResponseHeader.newBuilder().setRevision(revision).build();
+            // An empty or unparsable request: applied as nothing. Member attributes are kept by
+            // the server's member registry, not by the key-value state.
+            case NOOP, REQUEST_NOT_SET, MEMBER_ATTRIBUTES -> ResponseHeader.newBuilder().setRevision(revision).build();
         };
     }
 
