@@ -215,6 +215,9 @@ public final class RocksRaftLogStorage implements RaftLogStorage, AutoCloseable 
         stateLock.readLock().lock();
         try {
             ensureOpen();
+            if (lo > hi) {
+                throw new IllegalArgumentException("entries [" + lo + ", " + hi + ") is an inverted range");
+            }
             long first = firstIndexLocked();
             if (lo < first) {
                 throw new LogCompactedException(lo, first);
@@ -222,9 +225,6 @@ public final class RocksRaftLogStorage implements RaftLogStorage, AutoCloseable 
             if (hi > lastIndex + 1) {
                 throw new IndexOutOfBoundsException(
                         "entries up to " + hi + " (exclusive) requested, but the last index is " + lastIndex);
-            }
-            if (lo > hi) {
-                throw new IllegalArgumentException("entries [" + lo + ", " + hi + ") is an inverted range");
             }
             if (lo == hi) {
                 return List.of();
@@ -464,10 +464,10 @@ public final class RocksRaftLogStorage implements RaftLogStorage, AutoCloseable 
 
     /**
      * Records a snapshot the local state machine took and deletes the entries it covers.
+     * A snapshot not newer than the current one changes nothing.
      *
-     * @throws LogCompactedException     if the snapshot is not newer than the current one
-     * @throws IndexOutOfBoundsException if its index is past the last index
-     * @throws IllegalArgumentException  if its term is not the term of the entry at its index
+     * @throws IllegalArgumentException if its index is past the last index, or its term is not the
+     *                                  term of the entry at its index
      */
     @Override
     public void compact(Snapshot newSnapshot) {
@@ -475,12 +475,11 @@ public final class RocksRaftLogStorage implements RaftLogStorage, AutoCloseable 
         try {
             ensureOpenForWrite();
             long index = newSnapshot.index();
-            long first = firstIndexLocked();
-            if (index < first) {
-                throw new LogCompactedException(index, first);
+            if (index <= snapshot.metadata().index()) {
+                return; // already compacted at least this far
             }
             if (index > lastIndex) {
-                throw new IndexOutOfBoundsException("cannot compact up to " + index + ": the last index is " + lastIndex);
+                throw new IllegalArgumentException("cannot compact up to " + index + ": the last index is " + lastIndex);
             }
             long termAtIndex = term(index);
             if (termAtIndex != newSnapshot.term()) {
