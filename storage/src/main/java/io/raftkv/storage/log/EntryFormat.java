@@ -25,6 +25,8 @@ final class EntryFormat {
     static final int HEADER_BYTES = 4 + 1 + 8 + 1;
 
     private static final Entry.Type[] TYPES = Entry.Type.values();
+    /** What {@link Entry#sizeBytes()} adds to the data's length. */
+    private static final long ENTRY_OVERHEAD = Entry.normal(0, 0, new byte[0]).sizeBytes();
 
     private EntryFormat() {}
 
@@ -58,6 +60,14 @@ final class EntryFormat {
             throw new MalformedRecordException("unknown entry type " + type);
         }
         return new Entry(term, index, TYPES[type], Arrays.copyOfRange(value, HEADER_BYTES, value.length));
+    }
+
+    /**
+     * The {@link Entry#sizeBytes()} of the entry a record holds, from its length alone: a byte limit
+     * can stop a scan before the first entry it would not return is even decoded.
+     */
+    static long sizeBytes(byte[] value) {
+        return Math.max(0, value.length - HEADER_BYTES) + ENTRY_OVERHEAD;
     }
 
     private static int checksum(long index, byte[] value) {

@@ -31,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
@@ -266,12 +267,13 @@ public final class RocksRaftLogStorage implements RaftLogStorage, AutoCloseable 
                     if (index != expected) {
                         throw missingEntry(expected);
                     }
-                    Entry e = decodeEntry(index, it.value());
-                    if (!out.isEmpty() && total + e.sizeBytes() > maxBytes) {
+                    byte[] value = it.value();
+                    long size = EntryFormat.sizeBytes(value);
+                    if (!out.isEmpty() && total + size > maxBytes) {
                         break;
                     }
-                    out.add(e);
-                    total += e.sizeBytes();
+                    out.add(decodeEntry(index, value));
+                    total += size;
                 }
             }
         }
@@ -629,14 +631,14 @@ public final class RocksRaftLogStorage implements RaftLogStorage, AutoCloseable 
     private String locate(ColumnFamilyHandle family, byte[] key) {
         try {
             byte[] familyName = family.getName();
-            List<String> files = new ArrayList<>();
-            for (LiveFileMetaData file : db.getLiveFilesMetaData()) {
-                if (Arrays.equals(file.columnFamilyName(), familyName)
-                        && Arrays.compareUnsigned(file.smallestKey(), key) <= 0
-                        && Arrays.compareUnsigned(key, file.largestKey()) <= 0) {
-                    files.add(Path.of(file.path(), file.fileName()).normalize().toString());
-                }
-            }
+            // Several files may span the key (older versions not yet compacted away): newest first.
+            List<String> files = db.getLiveFilesMetaData().stream()
+                    .filter(file -> Arrays.equals(file.columnFamilyName(), familyName)
+                            && Arrays.compareUnsigned(file.smallestKey(), key) <= 0
+                            && Arrays.compareUnsigned(key, file.largestKey()) <= 0)
+                    .sorted(Comparator.comparingLong(LiveFileMetaData::largestSeqno).reversed())
+                    .map(file -> Path.of(file.path(), file.fileName()).normalize().toString())
+                    .toList();
             return files.isEmpty()
                     ? "in the memtable, recovered from the WAL, family " + new String(familyName, StandardCharsets.US_ASCII)
                     : "SST file " + String.join(" or ", files);
