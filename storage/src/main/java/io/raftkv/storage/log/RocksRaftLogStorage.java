@@ -20,6 +20,7 @@ import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
 import org.rocksdb.Slice;
+import org.rocksdb.Statistics;
 import org.rocksdb.Status;
 import org.rocksdb.WriteBatch;
 import org.rocksdb.WriteOptions;
@@ -114,6 +115,11 @@ public final class RocksRaftLogStorage implements RaftLogStorage, AutoCloseable 
      *                             or the stored log does not start right after the snapshot
      */
     public static RocksRaftLogStorage open(Path directory, RecentEntriesLimit limit) {
+        return open(directory, limit, Optional.empty());
+    }
+
+    /** As {@link #open(Path, RecentEntriesLimit)}, counting RocksDB's tickers (WAL syncs...) into {@code statistics}. */
+    static RocksRaftLogStorage open(Path directory, RecentEntriesLimit limit, Optional<Statistics> statistics) {
         Path dir = directory.toAbsolutePath();
         try {
             Files.createDirectories(dir);
@@ -126,6 +132,7 @@ public final class RocksRaftLogStorage implements RaftLogStorage, AutoCloseable 
                 // The meta family is written rarely; bound the WAL so its old segments get flushed away.
                 .setMaxTotalWalSize(64L << 20)
                 .setKeepLogFileNum(2);
+        statistics.ifPresent(dbOptions::setStatistics);
         ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
         List<ColumnFamilyDescriptor> descriptors = List.of(
                 new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions),
