@@ -8,6 +8,8 @@ import io.raftkv.storage.mvcc.ApplyBatchResult;
 import io.raftkv.storage.mvcc.ApplyResult;
 import io.raftkv.storage.mvcc.CommittedCommand;
 import io.raftkv.storage.mvcc.MvccStore;
+import io.raftkv.proto.internal.InternalRequest;
+import io.raftkv.proto.internal.MemberAttributesRequest;
 import io.raftkv.proto.mvcc.Event;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +40,14 @@ public final class ApplyLoop implements AutoCloseable {
 
     /** What else must happen when something is applied; implemented by the node. */
     public interface Hooks {
-        /** A membership change was applied (after the batch holding it was written). */
+        /**
+         * A membership change is about to be applied. Called before the batch holding it is
+         * written, and again if that batch is replayed after a crash: it must be idempotent.
+         */
         void membershipChanged(ConfChange change, ConfState confState);
+
+        /** A member announced its attributes; same contract as {@link #membershipChanged}. */
+        void memberAttributes(MemberAttributesRequest attributes);
 
         /** The events of an applied batch, in revision order; must not block. */
         void eventsApplied(List<Event> events, long revision);
@@ -132,14 +140,18 @@ public final class ApplyLoop implements AutoCloseable {
             return;
         }
         List<CommittedCommand> commands = new ArrayList<>(entries.size());
-        List<ConfChange> changes = new ArrayList<>();
         for (Entry e : entries) {
             if (e.type() == Entry.Type.CONF_CHANGE) {
                 ConfState cs = confStates.get(e.index());
                 commands.add(new CommittedCommand.MembershipChange(e.index(), e.term(), cs));
-                changes.add(ConfChange.decode(e.data()));
+                hooks.membershipChanged(ConfChange.decode(e.data()), cs);
             } else {
-                commands.add(CommittedCommand.ofNormalEntry(e));
+                CommittedCommand command = CommittedCommand.ofNormalEntry(e);
+                commands.add(command);
+                if (command instanceof CommittedCommand.Request r
+                        && r.request().getRequestCase() == InternalRequest.RequestCase.MEMBER_ATTRIBUTES) {
+                    hooks.memberAttributes(r.request().getMemberAttributes());
+                }
             }
         }
         ApplyBatchResult result = store.applyBatch(commands);
@@ -151,12 +163,6 @@ public final class ApplyLoop implements AutoCloseable {
             }
         }
         long last = entries.get(entries.size() - 1).index();
-        for (int i = 0, c = 0; i < entries.size(); i++) {
-            Entry e = entries.get(i);
-            if (e.type() == Entry.Type.CONF_CHANGE) {
-                hooks.membershipChanged(changes.get(c++), confStates.get(e.index()));
-            }
-        }
         tracker.appliedThrough(last);
         if (!result.events().isEmpty()) {
             hooks.eventsApplied(result.events(), result.revision());

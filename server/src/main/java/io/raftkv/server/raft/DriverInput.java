@@ -4,6 +4,7 @@ import io.raftkv.raft.core.ConfChange;
 import io.raftkv.raft.core.Message;
 import io.raftkv.raft.core.Proposal;
 import io.raftkv.raft.core.RaftNode;
+import io.raftkv.raft.core.Snapshot;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -27,8 +28,8 @@ sealed interface DriverInput {
 
     record ReportSnapshot(long peer, boolean succeeded) implements DriverInput {}
 
-    /** The state machine took a snapshot at {@code index} and the log was compacted up to it. */
-    record Compacted(long index) implements DriverInput {}
+    /** The state machine took {@code snapshot}: compact the log up to it and tell the core. */
+    record Compact(Snapshot snapshot) implements DriverInput {}
 
     record QueryStatus(CompletableFuture<RaftNode.Status> result) implements DriverInput {}
 }

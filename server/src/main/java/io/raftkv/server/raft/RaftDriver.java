@@ -10,6 +10,7 @@ import io.raftkv.raft.core.RaftNode;
 import io.raftkv.raft.core.ReadState;
 import io.raftkv.raft.core.Ready;
 import io.raftkv.raft.core.SoftState;
+import io.raftkv.raft.core.Snapshot;
 import io.raftkv.raft.storage.RaftLogStorage;
 import io.raftkv.server.api.EtcdError;
 import org.slf4j.Logger;
@@ -118,8 +119,16 @@ public final class RaftDriver implements AutoCloseable {
         inputs.offer(new DriverInput.ReportSnapshot(peer, succeeded));
     }
 
-    public void compacted(long index) {
-        inputs.offer(new DriverInput.Compacted(index));
+    /**
+     * The state machine durably holds {@code snapshot}: the Raft thread (the only one that
+     * touches the log) compacts the log up to it, and followers behind it get the snapshot.
+     */
+    public void compact(Snapshot snapshot) {
+        try {
+            inputs.put(new DriverInput.Compact(snapshot));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private void submit(DriverInput input, CompletableFuture<?> result) {
@@ -192,8 +201,11 @@ public final class RaftDriver implements AutoCloseable {
                     node.reportUnreachable(u.peer());
                 } else if (input instanceof DriverInput.ReportSnapshot s) {
                     node.reportSnapshot(s.peer(), s.succeeded());
-                } else if (input instanceof DriverInput.Compacted c) {
-                    node.onCompacted(c.index());
+                } else if (input instanceof DriverInput.Compact c) {
+                    if (c.snapshot().index() > storage.snapshot().index()) {
+                        storage.compact(c.snapshot());
+                        node.onCompacted(c.snapshot().index());
+                    }
                 } else if (input instanceof DriverInput.QueryStatus q) {
                     q.result().complete(node.status());
                 }

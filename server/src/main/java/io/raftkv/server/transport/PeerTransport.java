@@ -1,12 +1,14 @@
 package io.raftkv.server.transport;
 
+import com.google.protobuf.InvalidProtocolBufferException;
+import io.grpc.ManagedChannel;
 import io.raftkv.proto.raft.RaftMessage;
+import io.raftkv.proto.raft.SnapshotDescriptor;
 import io.raftkv.raft.core.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -105,7 +107,14 @@ public final class PeerTransport implements Consumer<List<Message>>, AutoCloseab
             listener.snapshotSent(peer, false);
             return;
         }
-        String snapshotId = new String(request.snapshot().data(), StandardCharsets.UTF_8);
+        String snapshotId;
+        try {
+            snapshotId = SnapshotDescriptor.parseFrom(request.snapshot().data()).getSnapshotId();
+        } catch (InvalidProtocolBufferException e) {
+            snapshotInFlight.remove(peer);
+            listener.snapshotSent(peer, false);
+            return;
+        }
         RaftMessage wire = MessageCodec.encode(request);
         snapshotSenders.execute(() -> {
             boolean ok = false;
@@ -120,6 +129,12 @@ public final class PeerTransport implements Consumer<List<Message>>, AutoCloseab
                 listener.snapshotSent(peer, ok);
             }
         });
+    }
+
+    /** The channel to {@code peer}, for forwarding requests to it; null if its address is unknown. */
+    public ManagedChannel channel(long peer) {
+        PeerConnection c = connection(peer);
+        return c == null ? null : c.channel();
     }
 
     public void forget(long peer) {

@@ -2,6 +2,10 @@ package io.raftkv.server.transport;
 
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.raftkv.proto.raft.LeaseRenewRequest;
+import io.raftkv.proto.raft.LeaseRenewResponse;
+import io.raftkv.proto.raft.ProgressRequest;
+import io.raftkv.proto.raft.ProgressResponse;
 import io.raftkv.proto.raft.ProposeRequest;
 import io.raftkv.proto.raft.ProposeResponse;
 import io.raftkv.proto.raft.RaftMessage;
@@ -35,18 +39,24 @@ public final class RaftTransportService extends RaftTransportGrpc.RaftTransportI
     private static final Logger log = LoggerFactory.getLogger(RaftTransportService.class);
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
-    /** Serves a mutation forwarded by a follower; answers once it is applied here. */
-    public interface ForwardedProposals {
+    /** What followers ask of this node when it leads. */
+    public interface LeaderRequests {
+        /** A mutation forwarded by a follower; answered once it is applied here. */
         void propose(ProposeRequest request, StreamObserver<ProposeResponse> response);
+
+        /** A lease keep-alive or TTL query forwarded by a follower. */
+        void leaseRenew(LeaseRenewRequest request, StreamObserver<LeaseRenewResponse> response);
+
+        void progress(ProgressRequest request, StreamObserver<ProgressResponse> response);
     }
 
     private final long clusterId;
     private final Consumer<Message> step;
     private final SnapshotStore snapshots;
-    private final ForwardedProposals proposals;
+    private final LeaderRequests proposals;
 
     public RaftTransportService(long clusterId, Consumer<Message> step, SnapshotStore snapshots,
-                                ForwardedProposals proposals) {
+                                LeaderRequests proposals) {
         this.clusterId = clusterId;
         this.step = step;
         this.snapshots = snapshots;
@@ -183,5 +193,15 @@ public final class RaftTransportService extends RaftTransportGrpc.RaftTransportI
     @Override
     public void propose(ProposeRequest request, StreamObserver<ProposeResponse> response) {
         proposals.propose(request, response);
+    }
+
+    @Override
+    public void leaseRenew(LeaseRenewRequest request, StreamObserver<LeaseRenewResponse> response) {
+        proposals.leaseRenew(request, response);
+    }
+
+    @Override
+    public void progress(ProgressRequest request, StreamObserver<ProgressResponse> response) {
+        proposals.progress(request, response);
     }
 }

@@ -1,0 +1,70 @@
+package io.raftkv.server.api;
+
+import com.google.protobuf.MessageLite;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import io.raftkv.server.node.Proposer;
+import io.raftkv.storage.mvcc.EtcdException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+
+/** Finishes a unary call from a future, turning every failure into a clear etcd status. */
+final class Calls {
+    private static final Logger log = LoggerFactory.getLogger(Calls.class);
+
+    private Calls() {}
+
+    static <T> void reply(CompletableFuture<T> future, StreamObserver<T> observer) {
+        future.whenComplete((value, error) -> {
+            if (error != null) {
+                observer.onError(toStatus(error));
+            } else {
+                observer.onNext(value);
+                observer.onCompleted();
+            }
+        });
+    }
+
+    /** Runs a synchronous handler, mapping its exceptions the same way. */
+    static <T> void run(Supplier<T> handler, StreamObserver<T> observer) {
+        T value;
+        try {
+            value = handler.get();
+        } catch (RuntimeException e) {
+            observer.onError(toStatus(e));
+            return;
+        }
+        observer.onNext(value);
+        observer.onCompleted();
+    }
+
+    static StatusRuntimeException toStatus(Throwable error) {
+        Throwable t = error;
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof StatusRuntimeException s) {
+            return s;
+        }
+        if (t instanceof EtcdException e) {
+            return Proposer.toStatus(e);
+        }
+        if (t instanceof java.util.concurrent.TimeoutException) {
+            return EtcdError.TIMEOUT.asException();
+        }
+        log.warn("unexpected failure serving a request", t);
+        return Status.INTERNAL.withDescription("raftkv: " + t).asRuntimeException();
+    }
+
+    /** etcd refuses requests above --max-request-bytes with this exact error. */
+    static void checkSize(MessageLite request, int maxRequestBytes) {
+        if (request.getSerializedSize() > maxRequestBytes) {
+            throw EtcdError.REQUEST_TOO_LARGE.asException();
+        }
+    }
+}

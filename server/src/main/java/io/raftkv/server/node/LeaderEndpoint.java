@@ -1,0 +1,45 @@
+package io.raftkv.server.node;
+
+import io.grpc.stub.StreamObserver;
+import io.raftkv.proto.raft.LeaseRenewRequest;
+import io.raftkv.proto.raft.LeaseRenewResponse;
+import io.raftkv.proto.raft.ProgressRequest;
+import io.raftkv.proto.raft.ProgressResponse;
+import io.raftkv.proto.raft.ProposeRequest;
+import io.raftkv.proto.raft.ProposeResponse;
+import io.raftkv.server.transport.RaftTransportService;
+
+/** Serves what followers forward to the leader: proposals, lease renewals, progress queries. */
+public final class LeaderEndpoint implements RaftTransportService.LeaderRequests {
+    private final RaftKvNode node;
+
+    public LeaderEndpoint(RaftKvNode node) {
+        this.node = node;
+    }
+
+    @Override
+    public void propose(ProposeRequest request, StreamObserver<ProposeResponse> response) {
+        node.proposer().propose(request, response);
+    }
+
+    @Override
+    public void leaseRenew(LeaseRenewRequest request, StreamObserver<LeaseRenewResponse> response) {
+        long ttl;
+        if (!node.isLeader()) {
+            ttl = -1;
+        } else if (request.getQueryOnly()) {
+            ttl = node.leases().remainingSeconds(request.getId());
+        } else {
+            ttl = node.leases().renew(request.getId());
+        }
+        response.onNext(LeaseRenewResponse.newBuilder().setTtl(ttl).build());
+        response.onCompleted();
+    }
+
+    @Override
+    public void progress(ProgressRequest request, StreamObserver<ProgressResponse> response) {
+        response.onNext(ProgressResponse.newBuilder().setAppliedIndex(node.appliedIndex())
+                .setLeaderId(node.leaderId()).build());
+        response.onCompleted();
+    }
+}

@@ -1,0 +1,449 @@
+package io.raftkv.server.node;
+
+import com.google.protobuf.Message;
+import io.grpc.ManagedChannel;
+import io.raftkv.proto.etcd.ResponseHeader;
+import io.raftkv.proto.internal.InternalRequest;
+import io.raftkv.proto.internal.MemberAttributesRequest;
+import io.raftkv.proto.mvcc.Event;
+import io.raftkv.proto.raft.MemberRecord;
+import io.raftkv.proto.raft.SnapshotDescriptor;
+import io.raftkv.raft.core.ConfChange;
+import io.raftkv.raft.core.ConfState;
+import io.raftkv.raft.core.Entry;
+import io.raftkv.raft.core.HardState;
+import io.raftkv.raft.core.RaftConfig;
+import io.raftkv.raft.core.RaftNode;
+import io.raftkv.raft.core.Snapshot;
+import io.raftkv.raft.core.SoftState;
+import io.raftkv.server.api.EtcdError;
+import io.raftkv.server.apply.AppliedIndexWaiter;
+import io.raftkv.server.apply.ApplyLoop;
+import io.raftkv.server.apply.ProposalTracker;
+import io.raftkv.server.config.ClusterState;
+import io.raftkv.server.config.MemberIds;
+import io.raftkv.server.config.NodeConfig;
+import io.raftkv.server.lease.LeaseKeeper;
+import io.raftkv.server.raft.RaftDriver;
+import io.raftkv.server.raft.RaftDriverListener;
+import io.raftkv.server.transport.PeerDirectory;
+import io.raftkv.server.transport.PeerTransport;
+import io.raftkv.storage.log.RocksRaftLogStorage;
+import io.raftkv.storage.mvcc.MvccOptions;
+import io.raftkv.storage.mvcc.MvccStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * One RaftKV member: its Raft log and state machine on disk, the consensus core driven by its
+ * own thread, the apply thread, the peer transport and lease expiry. The gRPC services reach
+ * the cluster only through the methods here: {@link #propose}, {@link #linearizableBarrier},
+ * {@link #store()} and the status accessors.
+ */
+public final class RaftKvNode implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RaftKvNode.class);
+    /** Committed-but-unapplied entries beyond which writes are refused (etcd's 5000). */
+    private static final long MAX_APPLY_LAG = 5_000;
+
+    private final NodeConfig config;
+    private final long memberId;
+    private final long clusterId;
+    private final RocksRaftLogStorage logStorage;
+    private final MvccStore store;
+    private final MemberRegistry members;
+    private final SnapshotFiles snapshots;
+    private final PeerDirectory peers = new PeerDirectory();
+    private final ProposalTracker tracker;
+    private final AppliedIndexWaiter waiter;
+    private final PeerTransport transport;
+    private final RaftDriver driver;
+    private final ApplyLoop applyLoop;
+    private final Proposer proposer;
+    private final LeaseKeeper leases;
+    private final long requestTimeoutMillis;
+    private final List<BiConsumer<List<Event>, Long>> eventListeners = new CopyOnWriteArrayList<>();
+    private volatile long lastSnapshotIndex;
+    private volatile boolean attributesPublished;
+
+    private RaftKvNode(NodeConfig config) throws IOException {
+        this.config = config;
+        this.memberId = config.memberId();
+        this.clusterId = MemberIds.clusterId(List.of(MemberIds.memberId(List.of(), config.initialClusterToken())));
+        this.requestTimeoutMillis = 5_000L + 2L * config.electionTimeoutMillis();
+        Path dir = config.dataDir();
+        Files.createDirectories(dir);
+        this.logStorage = RocksRaftLogStorage.open(dir.resolve("raft"));
+        this.store = MvccStore.open(dir.resolve("kv"), MvccOptions.defaults());
+        this.members = MemberRegistry.open(dir.resolve("members.pb"));
+        this.snapshots = new SnapshotFiles(dir.resolve("snap"));
+        this.lastSnapshotIndex = logStorage.snapshot().index();
+
+        boolean fresh = logStorage.lastIndex() == 0 && logStorage.snapshot().index() == 0;
+        Map<Long, MemberRecord> initial = initialMembers(config);
+        if (fresh && config.initialClusterState() == ClusterState.NEW) {
+            bootstrap(initial);
+        }
+        // Peers known from the flags reach each other before the membership entries apply.
+        initial.values().forEach(m -> peers.put(m.getId(), URI.create(m.getPeerUrls(0))));
+        members.all().forEach(m -> {
+            if (m.getPeerUrlsCount() > 0) {
+                peers.put(m.getId(), URI.create(m.getPeerUrls(0)));
+            }
+        });
+
+        long applied = store.state().appliedIndex();
+        this.waiter = new AppliedIndexWaiter(applied);
+        this.tracker = new ProposalTracker(memberId, System.nanoTime());
+        RaftConfig raftConfig = new RaftConfig(memberId, config.electionTicks(), 1, true, true, 1 << 20, 256,
+                16L << 20, 64L << 20, new Random(new SecureRandom().nextLong()), Set.of());
+        RaftNode core = RaftNode.create(raftConfig, logStorage, applied, store.state().confState());
+        this.transport = new PeerTransport(memberId, clusterId, peers, snapshots, new PeerTransport.DeliveryListener() {
+            @Override
+            public void unreachable(long peer) {
+                driverOrNull().ifPresent(d -> d.reportUnreachable(peer));
+            }
+
+            @Override
+            public void snapshotSent(long peer, boolean succeeded) {
+                driverOrNull().ifPresent(d -> d.reportSnapshot(peer, succeeded));
+            }
+        });
+        this.applyLoop = new ApplyLoop(config.name(), store, tracker, waiter, new ApplyHooks());
+        this.driver = new RaftDriver(config.name(), core, logStorage, transport, new DriverListener(),
+                config.heartbeatIntervalMillis());
+        this.proposer = new Proposer(driver, tracker, transport::channel, requestTimeoutMillis);
+        this.leases = new LeaseKeeper(store, this::isLeader, proposer::propose, System::currentTimeMillis,
+                config.electionTimeoutMillis());
+    }
+
+    public static RaftKvNode start(NodeConfig config) throws IOException {
+        RaftKvNode node = new RaftKvNode(config);
+        node.applyLoop.start();
+        node.driver.start();
+        node.leases.start();
+        return node;
+    }
+
+    private Optional<RaftDriver> driverOrNull() {
+        return Optional.ofNullable(driver);
+    }
+
+    private static Map<Long, MemberRecord> initialMembers(NodeConfig config) {
+        Map<Long, MemberRecord> out = new TreeMap<>();
+        config.initialCluster().forEach((name, urls) -> {
+            long id = MemberIds.memberId(urls, config.initialClusterToken());
+            out.put(id, MemberRecord.newBuilder().setId(id).setName(name)
+                    .addAllPeerUrls(urls.stream().map(URI::toString).toList()).build());
+        });
+        return out;
+    }
+
+    /**
+     * A brand-new cluster: every initial member writes the same first entries, one ADD_VOTER per
+     * member carrying its name and peer URLs, already committed (the core's bootstrap format).
+     */
+    private void bootstrap(Map<Long, MemberRecord> initial) {
+        List<Entry> entries = new ArrayList<>();
+        long index = 1;
+        for (MemberRecord m : initial.values()) { // sorted by id: identical on every member
+            ConfChange add = new ConfChange(ConfChange.Type.ADD_VOTER, m.getId(), m.toByteArray());
+            entries.add(new Entry(1, index++, Entry.Type.CONF_CHANGE, add.encode()));
+        }
+        logStorage.append(entries);
+        logStorage.setHardState(new HardState(1, 0, entries.size()));
+        log.info("bootstrapped a new cluster of {} members", entries.size());
+    }
+
+    // ------------------------------------------------------------------ what services use
+
+    public long memberId() {
+        return memberId;
+    }
+
+    public long clusterId() {
+        return clusterId;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public MvccStore store() {
+        return store;
+    }
+
+    public MemberRegistry members() {
+        return members;
+    }
+
+    public LeaseKeeper leases() {
+        return leases;
+    }
+
+    public RaftNode.Status raftStatus() {
+        return driver.status();
+    }
+
+    public boolean isLeader() {
+        return driver.status().role() == SoftState.Role.LEADER;
+    }
+
+    public long leaderId() {
+        return driver.status().leaderId();
+    }
+
+    public boolean isLearner() {
+        return driver.status().confState().learners().contains(memberId);
+    }
+
+    public boolean healthy() {
+        return driver.isRunning() && applyLoop.healthy();
+    }
+
+    public long appliedIndex() {
+        return waiter.applied();
+    }
+
+    public long requestTimeoutMillis() {
+        return requestTimeoutMillis;
+    }
+
+    /** A full response header: cluster, member, the store's current revision and the Raft term. */
+    public ResponseHeader header() {
+        return header(store.state().revision());
+    }
+
+    public ResponseHeader header(long revision) {
+        return ResponseHeader.newBuilder().setClusterId(clusterId).setMemberId(memberId).setRevision(revision)
+                .setRaftTerm(driver.status().term()).build();
+    }
+
+    public void addEventListener(BiConsumer<List<Event>, Long> listener) {
+        eventListeners.add(listener);
+    }
+
+    /** Proposes a mutation through the leader; completes with etcd's response once applied. */
+    public CompletableFuture<Message> propose(InternalRequest request) {
+        RaftNode.Status status = driver.status();
+        if (status.commitIndex() - waiter.applied() > MAX_APPLY_LAG) {
+            return CompletableFuture.failedFuture(EtcdError.TOO_MANY_REQUESTS.asException());
+        }
+        return proposer.propose(request);
+    }
+
+    /**
+     * Completes once this node has applied everything committed before the call: a read after
+     * it is linearizable. Confirms leadership with a quorum (ReadIndex); followers ask the leader.
+     */
+    public CompletableFuture<Void> linearizableBarrier() {
+        return driver.readIndex()
+                .thenCompose(waiter::await)
+                .orTimeout(requestTimeoutMillis, TimeUnit.MILLISECONDS)
+                .exceptionally(t -> {
+                    throw new CompletionException(Proposer.asStatus(t));
+                });
+    }
+
+    public CompletableFuture<Long> proposeConfChange(ConfChange change) {
+        if (!isLeader()) {
+            return CompletableFuture.failedFuture(leaderId() == 0 ? EtcdError.NO_LEADER.asException()
+                    : EtcdError.NOT_LEADER.asException());
+        }
+        return driver.proposeConfChange(change)
+                .thenCompose(p -> waiter.await(p.index()).thenApply(v -> p.index()))
+                .orTimeout(requestTimeoutMillis, TimeUnit.MILLISECONDS)
+                .exceptionally(t -> {
+                    throw new CompletionException(Proposer.asStatus(t));
+                });
+    }
+
+    public CompletableFuture<Void> transferLeadership(long target) {
+        return driver.transferLeadership(target);
+    }
+
+    /** The proposal path served to followers that forward writes here. */
+    public Proposer proposer() {
+        return proposer;
+    }
+
+    public PeerTransport transport() {
+        return transport;
+    }
+
+    public void stepPeerMessage(io.raftkv.raft.core.Message message) {
+        driver.step(message);
+    }
+
+    public SnapshotFiles snapshotFiles() {
+        return snapshots;
+    }
+
+    /** Streams a fresh snapshot of the key-value state (etcdctl snapshot save). */
+    public void writeSnapshot(OutputStream out) throws IOException {
+        store.writeSnapshot(out);
+    }
+
+    // ------------------------------------------------------------------ callbacks
+
+    private final class DriverListener implements RaftDriverListener {
+        @Override
+        public void onCommitted(List<Entry> entries, Map<Long, ConfState> confStates) throws InterruptedException {
+            applyLoop.committed(entries, confStates);
+        }
+
+        @Override
+        public void onSnapshotReceived(Snapshot snapshot) throws InterruptedException {
+            applyLoop.restore(snapshot);
+        }
+
+        @Override
+        public void onSoftState(SoftState state, long term) {
+            log.info("member {} is {} in term {} (leader {})", Long.toUnsignedString(memberId, 16), state.role(), term,
+                    Long.toUnsignedString(state.leaderId(), 16));
+            if (state.leaderId() != 0 && !attributesPublished) {
+                publishAttributes();
+            }
+        }
+    }
+
+    /** Announces this member's name and client URLs through the log, as etcd members do at start. */
+    private void publishAttributes() {
+        attributesPublished = true;
+        MemberAttributesRequest attributes = MemberAttributesRequest.newBuilder().setMemberId(memberId)
+                .setName(config.name())
+                .addAllClientUrls(config.advertiseClientUrls().stream().map(URI::toString).toList()).build();
+        CompletableFuture.runAsync(() -> {
+            for (int attempt = 0; attempt < 50; attempt++) {
+                Optional<MemberRecord> me = members.get(memberId);
+                if (me.isPresent() && me.get().getName().equals(attributes.getName())
+                        && me.get().getClientUrlsList().equals(attributes.getClientUrlsList())) {
+                    return;
+                }
+                try {
+                    proposer.propose(InternalRequest.newBuilder().setMemberAttributes(attributes).build())
+                            .get(requestTimeoutMillis, TimeUnit.MILLISECONDS);
+                    return;
+                } catch (Exception e) {
+                    try {
+                        Thread.sleep(200);
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }
+        });
+    }
+
+    private final class ApplyHooks implements ApplyLoop.Hooks {
+        @Override
+        public void membershipChanged(ConfChange change, ConfState confState) {
+            members.apply(change);
+            if (change.type() == ConfChange.Type.REMOVE_NODE) {
+                if (change.nodeId() != memberId) {
+                    peers.remove(change.nodeId());
+                    transport.forget(change.nodeId());
+                }
+            } else {
+                members.get(change.nodeId()).filter(m -> m.getPeerUrlsCount() > 0)
+                        .ifPresent(m -> peers.put(m.getId(), URI.create(m.getPeerUrls(0))));
+            }
+        }
+
+        @Override
+        public void memberAttributes(MemberAttributesRequest a) {
+            members.update(a.getMemberId(), Optional.of(a.getName()), Optional.of(a.getClientUrlsList()), Optional.empty());
+        }
+
+        @Override
+        public void eventsApplied(List<Event> events, long revision) {
+            for (BiConsumer<List<Event>, Long> l : eventListeners) {
+                l.accept(events, revision);
+            }
+        }
+
+        @Override
+        public void restoreSnapshot(Snapshot snapshot) throws Exception {
+            SnapshotDescriptor descriptor = SnapshotDescriptor.parseFrom(snapshot.data());
+            Path file = snapshots.incomingComplete(descriptor.getSnapshotId());
+            try (InputStream in = Files.newInputStream(file)) {
+                store.installSnapshot(in);
+            }
+            members.replaceAll(descriptor.getMembers());
+            members.all().forEach(m -> {
+                if (m.getPeerUrlsCount() > 0) {
+                    peers.put(m.getId(), URI.create(m.getPeerUrls(0)));
+                }
+            });
+            lastSnapshotIndex = snapshot.index();
+            log.info("restored snapshot {} at index {}", descriptor.getSnapshotId(), snapshot.index());
+        }
+
+        @Override
+        public void afterBatch(long appliedIndex) {
+            if (appliedIndex - lastSnapshotIndex >= config.snapshotCount()) {
+                takeSnapshot();
+            }
+        }
+    }
+
+    /** Checkpoints the state machine into a packed file and lets the log be compacted up to it. */
+    private void takeSnapshot() {
+        var state = store.state();
+        String id = SnapshotFiles.idFor(state.appliedIndex(), state.appliedTerm());
+        Path file = snapshots.newOutgoing(id);
+        try {
+            io.raftkv.raft.core.SnapshotMetadata md;
+            try (OutputStream out = Files.newOutputStream(file)) {
+                md = store.writeSnapshot(out);
+            }
+            String actualId = SnapshotFiles.idFor(md.index(), md.term());
+            if (!actualId.equals(id)) {
+                Files.move(file, snapshots.newOutgoing(actualId), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+            byte[] descriptor = SnapshotDescriptor.newBuilder().setSnapshotId(actualId).setMembers(members.table())
+                    .build().toByteArray();
+            driver.compact(new Snapshot(md, descriptor));
+            lastSnapshotIndex = md.index();
+            snapshots.prune();
+            log.info("snapshot {} taken at index {}", actualId, md.index());
+        } catch (IOException e) {
+            log.warn("snapshot at index {} failed: {}", state.appliedIndex(), e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            leases.close();
+            driver.close();
+            applyLoop.close();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            transport.close();
+            store.close();
+            logStorage.close();
+        }
+    }
+}
