@@ -67,4 +67,22 @@ final class Calls {
             throw EtcdError.REQUEST_TOO_LARGE.asException();
         }
     }
+
+    /** A gRPC future stub call as a CompletableFuture. */
+    static <T> CompletableFuture<T> fromListenable(java.util.function.Function<io.grpc.ManagedChannel,
+            com.google.common.util.concurrent.ListenableFuture<T>> call, io.grpc.ManagedChannel channel) {
+        CompletableFuture<T> out = new CompletableFuture<>();
+        com.google.common.util.concurrent.ListenableFuture<T> f = call.apply(channel);
+        f.addListener(() -> {
+            try {
+                out.complete(f.get());
+            } catch (java.util.concurrent.ExecutionException e) {
+                out.completeExceptionally(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                out.completeExceptionally(e);
+            }
+        }, Runnable::run);
+        return out;
+    }
 }

@@ -24,10 +24,13 @@ public final class LeaderEndpoint implements RaftTransportService.LeaderRequests
 
     @Override
     public void leaseRenew(LeaseRenewRequest request, StreamObserver<LeaseRenewResponse> response) {
-        long ttl;
         if (!node.isLeader()) {
-            ttl = -1;
-        } else if (request.getQueryOnly()) {
+            // Not "no such lease": the follower must not tell its client the lease is gone.
+            response.onError(io.raftkv.server.api.EtcdError.LEADER_CHANGED.asException());
+            return;
+        }
+        long ttl;
+        if (request.getQueryOnly()) {
             ttl = node.leases().remainingSeconds(request.getId());
         } else {
             ttl = node.leases().renew(request.getId());

@@ -372,7 +372,13 @@ public final class RaftKvNode implements AutoCloseable {
 
         @Override
         public void memberAttributes(MemberAttributesRequest a) {
-            members.update(a.getMemberId(), Optional.of(a.getName()), Optional.of(a.getClientUrlsList()), Optional.empty());
+            members.update(a.getMemberId(),
+                    a.getName().isEmpty() ? Optional.empty() : Optional.of(a.getName()),
+                    a.getClientUrlsCount() == 0 ? Optional.empty() : Optional.of(a.getClientUrlsList()),
+                    a.getPeerUrlsCount() == 0 ? Optional.empty() : Optional.of(a.getPeerUrlsList()));
+            if (a.getPeerUrlsCount() > 0 && a.getMemberId() != memberId) {
+                peers.put(a.getMemberId(), URI.create(a.getPeerUrls(0)));
+            }
         }
 
         @Override

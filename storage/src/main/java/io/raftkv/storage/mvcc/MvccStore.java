@@ -352,6 +352,24 @@ public final class MvccStore implements AutoCloseable {
         });
     }
 
+    /**
+     * etcd's Defragment: rewrites every column family's files (a full RocksDB compaction), so
+     * space freed by compacted history and deletes is returned to the file system.
+     */
+    public void defragment() {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            for (ColumnFamilyHandle family : tables.handles()) {
+                tables.db.compactRange(family);
+            }
+        } catch (RocksDBException e) {
+            throw new StorageException("cannot defragment " + live, e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
     /** Bytes the store occupies (SST files and memtables): what the space quota is checked against. */
     public long dbSize() {
         lifecycle.readLock().lock();
