@@ -57,7 +57,7 @@ class LogCrashTest {
         long acknowledged = 0;
         for (; rounds < ROUNDS && (rounds < MIN_ROUNDS || System.nanoTime() < deadline); rounds++) {
             String context = "round " + rounds + " (crash.seed " + seed + ")";
-            Run run = runAndKill(dir, random.nextLong(), 1 + random.nextInt(120), random, context);
+            Run run = runAndKill(dir, expected, random.nextLong(), 1 + random.nextInt(120), random, context);
             acknowledged += run.done.size();
 
             Model acked = expected;
@@ -90,7 +90,14 @@ class LogCrashTest {
     /** What one child printed: the operations it finished, and the one it had begun when killed. */
     private record Run(List<String> done, Optional<String> pending, String stderr) {}
 
-    private Run runAndKill(Path dir, long childSeed, int killAfter, Random random, String context) throws Exception {
+    /**
+     * Runs a writer until it has finished {@code killAfter} operations and begun another, then
+     * kills it within a few milliseconds: inside that operation or just after it. Every other
+     * round waits for an operation with several parts (a truncating append, a save, a
+     * compaction, a snapshot install), where a non-atomic write would show.
+     */
+    private Run runAndKill(Path dir, Model start, long childSeed, int killAfter, Random random, String context)
+            throws Exception {
         Path stderrFile = tempDir.resolve("child-stderr.txt");
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -106,18 +113,28 @@ class LogCrashTest {
 
         List<String> done = new ArrayList<>();
         String begun = null;
+        boolean waitForMultiPart = random.nextBoolean();
+        Model acked = start;
         try {
             long patience = System.nanoTime() + CHILD_PATIENCE.toNanos();
-            while (done.size() < killAfter) {
+            while (true) {
                 String line = lines.poll(Math.max(1, patience - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (line == null || line.equals(EOF)) {
                     fail(context + ": the writer " + (line == null ? "made no progress" : "exited with " + child.waitFor())
                             + " after " + done.size() + " operations; stderr:\n" + Files.readString(stderrFile));
                 }
+                int before = done.size();
                 begun = track(line, begun, done);
+                if (done.size() > before) {
+                    acked = acked.after(done.get(done.size() - 1));
+                }
+                if (begun != null && done.size() >= killAfter
+                        && (!waitForMultiPart || isMultiPart(begun, acked) || done.size() > killAfter + 500)) {
+                    break;
+                }
             }
-            // Let it run into its next operation for a random moment: the kill lands anywhere in it.
-            LockSupport.parkNanos(random.nextInt(3_000_000));
+            // The operation has begun (its BEGIN line is out): kill at a random moment of its run.
+            LockSupport.parkNanos(random.nextInt(2_500_000));
         } finally {
             child.destroyForcibly(); // SIGKILL
             child.getOutputStream().close();
@@ -131,6 +148,16 @@ class LogCrashTest {
     }
 
     private static final String EOF = "\u0000EOF";
+
+    /** Whether an operation writes more than appended entries: where a torn write would show. */
+    private static boolean isMultiPart(String op, Model acked) {
+        String[] f = op.split(" ");
+        return switch (f[0]) {
+            case "APPEND" -> Long.parseLong(f[1]) <= acked.last();
+            case "SAVE", "COMPACT", "INSTALL" -> true;
+            default -> false;
+        };
+    }
 
     /** Applies one line of the child's protocol; returns the operation now in flight, if any. */
     private static String track(String line, String begun, List<String> done) {
