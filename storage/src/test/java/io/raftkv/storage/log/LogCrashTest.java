@@ -35,9 +35,10 @@ import static org.assertj.core.api.Assertions.fail;
  * store's writes, and recovery; power-loss durability rests on the synced writes it does.
  */
 class LogCrashTest {
-    private static final int ROUNDS = 20;
-    private static final int MIN_ROUNDS = 8;
-    private static final Duration BUDGET = Duration.ofSeconds(150);
+    /** {@code -Dcrash.rounds=500} for a soak run; {@code -Dcrash.seed=N} replays a seed's operations. */
+    private static final int ROUNDS = Integer.getInteger("crash.rounds", 20);
+    private static final int MIN_ROUNDS = Math.min(ROUNDS, 8);
+    private static final Duration BUDGET = Duration.ofSeconds(Math.max(150, ROUNDS * 10L));
     private static final Duration CHILD_PATIENCE = Duration.ofSeconds(60);
 
     @TempDir
@@ -46,9 +47,8 @@ class LogCrashTest {
     @Test
     void aWriterKilledAtRandomMomentsLosesNothingItWasToldWasDurable() throws Exception {
         Path dir = tempDir.resolve("log");
-        Random random = new Random(Long.getLong("crash.seed", System.nanoTime()));
-        long seed = random.nextLong();
-        random = new Random(seed);
+        long seed = Long.getLong("crash.seed", new Random().nextLong());
+        Random random = new Random(seed);
         Model expected = new Model();
         long deadline = System.nanoTime() + BUDGET.toNanos();
         int rounds = 0;
@@ -75,7 +75,9 @@ class LogCrashTest {
                     fail(context + ": after the kill the store matches neither the acknowledged operations ("
                             + vsAcked.get() + ") nor those plus the one in flight "
                             + run.pending.map(op -> "(" + op + ": " + inFlight.get().difference(log).orElseThrow() + ")").orElse("(none)")
-                            + "\nlast operations: " + run.done.subList(Math.max(0, run.done.size() - 5), run.done.size())
+                            + "\nbefore this round the log spanned [" + expected.first() + ", " + expected.last() + "]"
+                            + "\nthe store's terms from " + expected.first() + ": " + terms(log, expected.first())
+                            + "\nthe writer's last lines: " + run.lines.subList(Math.max(0, run.lines.size() - 12), run.lines.size())
                             + "\nchild stderr:\n" + run.stderr);
                 }
                 expected = Model.of(log);
@@ -87,8 +89,16 @@ class LogCrashTest {
         assertThat(acknowledged).as("the children made progress").isGreaterThanOrEqualTo(rounds);
     }
 
-    /** What one child printed: the operations it finished, and the one it had begun when killed. */
-    private record Run(List<String> done, Optional<String> pending, String stderr) {}
+    private static List<String> terms(RocksRaftLogStorage log, long from) {
+        List<String> out = new ArrayList<>();
+        for (long i = Math.max(from, log.firstIndex()); i <= log.lastIndex(); i++) {
+            out.add(i + "@" + log.term(i));
+        }
+        return out;
+    }
+
+    /** What one child printed: the operations it finished, the one it had begun when killed, every line. */
+    private record Run(List<String> done, Optional<String> pending, List<String> lines, String stderr) {}
 
     /**
      * Runs a writer until it has finished {@code killAfter} operations and begun another, then
@@ -112,6 +122,7 @@ class LogCrashTest {
         reader.start();
 
         List<String> done = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
         String begun = null;
         boolean waitForMultiPart = random.nextBoolean();
         Model acked = start;
@@ -124,6 +135,7 @@ class LogCrashTest {
                             + " after " + done.size() + " operations; stderr:\n" + Files.readString(stderrFile));
                 }
                 int before = done.size();
+                seen.add(line);
                 begun = track(line, begun, done);
                 if (done.size() > before) {
                     acked = acked.after(done.get(done.size() - 1));
@@ -136,15 +148,19 @@ class LogCrashTest {
             // The operation has begun (its BEGIN line is out): kill at a random moment of its run.
             LockSupport.parkNanos(random.nextInt(2_500_000));
         } finally {
-            child.destroyForcibly(); // SIGKILL
-            child.getOutputStream().close();
+            // SIGKILL through the handle: Process.destroyForcibly() would also close our end of the
+            // child's stdout, discarding lines still in the pipe (a lost BEGIN looks like a phantom write).
+            child.toHandle().destroyForcibly();
         }
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).as(context + ": the writer died").isTrue();
+        child.getOutputStream().close();
         reader.join(TimeUnit.SECONDS.toMillis(60));
+        seen.add("-- killed --");
         for (String line = lines.poll(); line != null && !line.equals(EOF); line = lines.poll()) {
+            seen.add(line);
             begun = track(line, begun, done);
         }
-        return new Run(done, Optional.ofNullable(begun), Files.readString(stderrFile));
+        return new Run(done, Optional.ofNullable(begun), seen, Files.readString(stderrFile));
     }
 
     private static final String EOF = "\u0000EOF";
