@@ -35,9 +35,10 @@ import static org.assertj.core.api.Assertions.fail;
  * store's writes, and recovery; power-loss durability rests on the synced writes it does.
  */
 class LogCrashTest {
-    private static final int ROUNDS = 20;
-    private static final int MIN_ROUNDS = 8;
-    private static final Duration BUDGET = Duration.ofSeconds(150);
+    /** {@code -Dcrash.rounds=500} for a soak run; {@code -Dcrash.seed=N} replays a seed's operations. */
+    private static final int ROUNDS = Integer.getInteger("crash.rounds", 20);
+    private static final int MIN_ROUNDS = Math.min(ROUNDS, 8);
+    private static final Duration BUDGET = Duration.ofSeconds(Math.max(150, ROUNDS * 10L));
     private static final Duration CHILD_PATIENCE = Duration.ofSeconds(60);
 
     @TempDir
@@ -46,9 +47,8 @@ class LogCrashTest {
     @Test
     void aWriterKilledAtRandomMomentsLosesNothingItWasToldWasDurable() throws Exception {
         Path dir = tempDir.resolve("log");
-        Random random = new Random(Long.getLong("crash.seed", System.nanoTime()));
-        long seed = random.nextLong();
-        random = new Random(seed);
+        long seed = Long.getLong("crash.seed", new Random().nextLong());
+        Random random = new Random(seed);
         Model expected = new Model();
         long deadline = System.nanoTime() + BUDGET.toNanos();
         int rounds = 0;
@@ -57,7 +57,7 @@ class LogCrashTest {
         long acknowledged = 0;
         for (; rounds < ROUNDS && (rounds < MIN_ROUNDS || System.nanoTime() < deadline); rounds++) {
             String context = "round " + rounds + " (crash.seed " + seed + ")";
-            Run run = runAndKill(dir, random.nextLong(), 1 + random.nextInt(120), random, context);
+            Run run = runAndKill(dir, expected, random.nextLong(), 1 + random.nextInt(120), random, context);
             acknowledged += run.done.size();
 
             Model acked = expected;
@@ -75,7 +75,9 @@ class LogCrashTest {
                     fail(context + ": after the kill the store matches neither the acknowledged operations ("
                             + vsAcked.get() + ") nor those plus the one in flight "
                             + run.pending.map(op -> "(" + op + ": " + inFlight.get().difference(log).orElseThrow() + ")").orElse("(none)")
-                            + "\nlast operations: " + run.done.subList(Math.max(0, run.done.size() - 5), run.done.size())
+                            + "\nbefore this round the log spanned [" + expected.first() + ", " + expected.last() + "]"
+                            + "\nthe store's terms from " + expected.first() + ": " + terms(log, expected.first())
+                            + "\nthe writer's last lines: " + run.lines.subList(Math.max(0, run.lines.size() - 12), run.lines.size())
                             + "\nchild stderr:\n" + run.stderr);
                 }
                 expected = Model.of(log);
@@ -87,10 +89,25 @@ class LogCrashTest {
         assertThat(acknowledged).as("the children made progress").isGreaterThanOrEqualTo(rounds);
     }
 
-    /** What one child printed: the operations it finished, and the one it had begun when killed. */
-    private record Run(List<String> done, Optional<String> pending, String stderr) {}
+    private static List<String> terms(RocksRaftLogStorage log, long from) {
+        List<String> out = new ArrayList<>();
+        for (long i = Math.max(from, log.firstIndex()); i <= log.lastIndex(); i++) {
+            out.add(i + "@" + log.term(i));
+        }
+        return out;
+    }
 
-    private Run runAndKill(Path dir, long childSeed, int killAfter, Random random, String context) throws Exception {
+    /** What one child printed: the operations it finished, the one it had begun when killed, every line. */
+    private record Run(List<String> done, Optional<String> pending, List<String> lines, String stderr) {}
+
+    /**
+     * Runs a writer until it has finished {@code killAfter} operations and begun another, then
+     * kills it within a few milliseconds: inside that operation or just after it. Every other
+     * round waits for an operation with several parts (a truncating append, a save, a
+     * compaction, a snapshot install), where a non-atomic write would show.
+     */
+    private Run runAndKill(Path dir, Model start, long childSeed, int killAfter, Random random, String context)
+            throws Exception {
         Path stderrFile = tempDir.resolve("child-stderr.txt");
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -105,32 +122,58 @@ class LogCrashTest {
         reader.start();
 
         List<String> done = new ArrayList<>();
+        List<String> seen = new ArrayList<>();
         String begun = null;
+        boolean waitForMultiPart = random.nextBoolean();
+        Model acked = start;
         try {
             long patience = System.nanoTime() + CHILD_PATIENCE.toNanos();
-            while (done.size() < killAfter) {
+            while (true) {
                 String line = lines.poll(Math.max(1, patience - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (line == null || line.equals(EOF)) {
                     fail(context + ": the writer " + (line == null ? "made no progress" : "exited with " + child.waitFor())
                             + " after " + done.size() + " operations; stderr:\n" + Files.readString(stderrFile));
                 }
+                int before = done.size();
+                seen.add(line);
                 begun = track(line, begun, done);
+                if (done.size() > before) {
+                    acked = acked.after(done.get(done.size() - 1));
+                }
+                if (begun != null && done.size() >= killAfter
+                        && (!waitForMultiPart || isMultiPart(begun, acked) || done.size() > killAfter + 500)) {
+                    break;
+                }
             }
-            // Let it run into its next operation for a random moment: the kill lands anywhere in it.
-            LockSupport.parkNanos(random.nextInt(3_000_000));
+            // The operation has begun (its BEGIN line is out): kill at a random moment of its run.
+            LockSupport.parkNanos(random.nextInt(2_500_000));
         } finally {
-            child.destroyForcibly(); // SIGKILL
-            child.getOutputStream().close();
+            // SIGKILL through the handle: Process.destroyForcibly() would also close our end of the
+            // child's stdout, discarding lines still in the pipe (a lost BEGIN looks like a phantom write).
+            child.toHandle().destroyForcibly();
         }
         assertThat(child.waitFor(60, TimeUnit.SECONDS)).as(context + ": the writer died").isTrue();
+        child.getOutputStream().close();
         reader.join(TimeUnit.SECONDS.toMillis(60));
+        seen.add("-- killed --");
         for (String line = lines.poll(); line != null && !line.equals(EOF); line = lines.poll()) {
+            seen.add(line);
             begun = track(line, begun, done);
         }
-        return new Run(done, Optional.ofNullable(begun), Files.readString(stderrFile));
+        return new Run(done, Optional.ofNullable(begun), seen, Files.readString(stderrFile));
     }
 
     private static final String EOF = "\u0000EOF";
+
+    /** Whether an operation writes more than appended entries: where a torn write would show. */
+    private static boolean isMultiPart(String op, Model acked) {
+        String[] f = op.split(" ");
+        return switch (f[0]) {
+            case "APPEND" -> Long.parseLong(f[1]) <= acked.last();
+            case "SAVE", "COMPACT", "INSTALL" -> true;
+            default -> false;
+        };
+    }
 
     /** Applies one line of the child's protocol; returns the operation now in flight, if any. */
     private static String track(String line, String begun, List<String> done) {
