@@ -76,7 +76,8 @@ public final class NodeFlags {
     String listenMetricsUrls;
 
     /**
-     * Parses {@code args} (and the config file they name) into a validated configuration.
+     * Parses {@code args} (and the config file they name) into a validated configuration, or
+     * prints help and returns null for {@code --help} / {@code --version}.
      *
      * @throws ConfigException         naming the first bad flag
      * @throws CommandLine.ParameterException for an unknown flag or a missing value
@@ -85,6 +86,14 @@ public final class NodeFlags {
         NodeFlags flags = new NodeFlags();
         CommandLine cli = new CommandLine(flags);
         CommandLine.ParseResult result = cli.parseArgs(args);
+        if (result.isUsageHelpRequested()) {
+            cli.usage(System.out);
+            return null;
+        }
+        if (result.isVersionHelpRequested()) {
+            System.out.println("raftkv-server 0.1.0 (etcd API 3.5)");
+            return null;
+        }
         if (flags.configFile != null) {
             flags.applyConfigFile(result);
         }

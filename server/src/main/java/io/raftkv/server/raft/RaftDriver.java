@@ -12,6 +12,7 @@ import io.raftkv.raft.core.Ready;
 import io.raftkv.raft.core.SoftState;
 import io.raftkv.raft.core.Snapshot;
 import io.raftkv.raft.storage.RaftLogStorage;
+import io.raftkv.storage.log.RocksRaftLogStorage;
 import io.raftkv.server.api.EtcdError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -202,7 +203,7 @@ public final class RaftDriver implements AutoCloseable {
                 } else if (input instanceof DriverInput.ReportSnapshot s) {
                     node.reportSnapshot(s.peer(), s.succeeded());
                 } else if (input instanceof DriverInput.Compact c) {
-                    if (c.snapshot().index() > storage.snapshot().index()) {
+                    if (c.snapshot().index() > storage.firstIndex() - 1) {
                         storage.compact(c.snapshot());
                         node.onCompacted(c.snapshot().index());
                     }
@@ -245,10 +246,7 @@ public final class RaftDriver implements AutoCloseable {
             storage.applySnapshot(ready.snapshot().get());
             listener.onSnapshotReceived(ready.snapshot().get());
         }
-        if (!ready.entries().isEmpty()) {
-            storage.append(ready.entries());
-        }
-        ready.hardState().ifPresent(storage::setHardState);
+        persist(ready);
         transport.accept(ready.messagesAfterPersist());
         if (!ready.committedEntries().isEmpty()) {
             // Membership changes take effect in the core when committed entries are handed out;
@@ -282,6 +280,18 @@ public final class RaftDriver implements AutoCloseable {
             listener.onSoftState(soft, term);
         }
         node.advance(ready);
+    }
+
+    /** Entries and hard state of one Ready, with a single fsync when the storage can do that. */
+    private void persist(Ready ready) {
+        if (storage instanceof RocksRaftLogStorage rocks && ready.hardState().isPresent()) {
+            rocks.save(ready.hardState().get(), ready.entries());
+            return;
+        }
+        if (!ready.entries().isEmpty()) {
+            storage.append(ready.entries());
+        }
+        ready.hardState().ifPresent(storage::setHardState);
     }
 
     private void failPending() {

@@ -1,0 +1,155 @@
+package io.raftkv.server;
+
+import io.grpc.Server;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.raftkv.server.api.AuthService;
+import io.raftkv.server.api.ClusterService;
+import io.raftkv.server.api.KvService;
+import io.raftkv.server.api.LeaderProxy;
+import io.raftkv.server.api.LeaseService;
+import io.raftkv.server.api.MaintenanceService;
+import io.raftkv.server.api.NodeGuards;
+import io.raftkv.server.config.ConfigException;
+import io.raftkv.server.config.NodeConfig;
+import io.raftkv.server.config.NodeFlags;
+import io.raftkv.server.http.HttpEndpoints;
+import io.raftkv.server.http.NodeMetrics;
+import io.raftkv.server.node.LeaderEndpoint;
+import io.raftkv.server.node.RaftKvNode;
+import io.raftkv.server.transport.RaftTransportService;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A running RaftKV member: the node plus its network faces — the etcd-compatible gRPC API on
+ * the client URLs, the peer protocol on the peer URLs, and /health, /version, /metrics over HTTP.
+ */
+public final class RaftKvServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RaftKvServer.class);
+    /** etcd clients ping every 2-30 s; grpc-java's default would answer with GOAWAY too_many_pings. */
+    private static final long PERMIT_KEEPALIVE_SECONDS = 5;
+
+    private final RaftKvNode node;
+    private final List<Server> clientServers = new ArrayList<>();
+    private final Server peerServer;
+    private final HttpEndpoints http;
+    private final LeaderProxy proxy;
+    private final MaintenanceService maintenance;
+    private final HealthStatusManager health = new HealthStatusManager();
+
+    private RaftKvServer(NodeConfig config) throws IOException {
+        node = RaftKvNode.start(config);
+        proxy = new LeaderProxy(node);
+        NodeGuards guards = new NodeGuards(node);
+        maintenance = new MaintenanceService(node, proxy);
+        int maxInbound = config.maxRequestBytes() + (512 << 10);
+        for (URI url : config.listenClientUrls()) {
+            NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(url.getHost(), url.getPort()))
+                    .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+                    .permitKeepAliveWithoutCalls(true)
+                    .maxInboundMessageSize(maxInbound)
+                    .addService(new KvService(node, guards))
+                    .addService(new LeaseService(node, guards))
+                    .addService(new ClusterService(node, proxy))
+                    .addService(maintenance)
+                    .addService(new AuthService())
+                    .addService(health.getHealthService());
+            for (io.grpc.BindableService extra : ExtraServices.create(node, guards)) {
+                b.addService(extra);
+            }
+            clientServers.add(b.build().start());
+        }
+        health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
+        URI peerUrl = config.listenPeerUrls().get(0);
+        peerServer = NettyServerBuilder.forAddress(new InetSocketAddress(peerUrl.getHost(), peerUrl.getPort()))
+                .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+                .permitKeepAliveWithoutCalls(true)
+                .maxInboundMessageSize(64 << 20)
+                .addService(new RaftTransportService(node.clusterId(), node::stepPeerMessage, node.snapshotFiles(),
+                        new LeaderEndpoint(node)))
+                .build().start();
+        PrometheusMeterRegistry registry = NodeMetrics.register(node);
+        http = new HttpEndpoints(config.metricsUrls().get(0), () -> node.healthy() && node.leaderId() != 0, registry);
+        log.info("member {} ({}) serving clients on {}, peers on {}, HTTP on {}", config.name(),
+                Long.toUnsignedString(node.memberId(), 16), config.listenClientUrls(), peerUrl, config.metricsUrls());
+    }
+
+    public static RaftKvServer start(NodeConfig config) throws IOException {
+        return new RaftKvServer(config);
+    }
+
+    public RaftKvNode node() {
+        return node;
+    }
+
+    @Override
+    public void close() {
+        health.enterTerminalState();
+        for (Server s : clientServers) {
+            s.shutdown();
+        }
+        peerServer.shutdown();
+        try {
+            for (Server s : clientServers) {
+                s.awaitTermination(2, TimeUnit.SECONDS);
+            }
+            peerServer.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        clientServers.forEach(Server::shutdownNow);
+        peerServer.shutdownNow();
+        http.close();
+        maintenance.close();
+        proxy.close();
+        node.close();
+    }
+
+    public static void main(String[] args) {
+        NodeConfig config;
+        try {
+            config = NodeFlags.parse(args);
+        } catch (CommandLine.ParameterException e) {
+            System.err.println("raftkv-server: " + e.getMessage());
+            System.exit(2);
+            return;
+        } catch (ConfigException e) {
+            System.err.println("raftkv-server: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (config == null) {
+            return; // --help or --version was printed
+        }
+        RaftKvServer server;
+        try {
+            server = start(config);
+        } catch (IOException | RuntimeException e) {
+            System.err.println("raftkv-server: cannot start member '" + config.name() + "': " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
