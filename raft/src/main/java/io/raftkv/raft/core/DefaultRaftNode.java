@@ -112,7 +112,7 @@ final class DefaultRaftNode implements RaftNode {
                 || !raft.messagesAfterPersist.isEmpty()
                 || !raft.readStates.isEmpty()
                 || raft.log.hasNextCommittedEntries()
-                || (raft.role == SoftState.Role.LEADER && raft.readQueue.hasQueued());
+                || (raft.role == SoftState.Role.LEADER && (raft.readQueue.hasQueued() || raft.appendsPending));
     }
 
     @Override
@@ -121,6 +121,7 @@ final class DefaultRaftNode implements RaftNode {
             throw new IllegalStateException("advance() the previous Ready before asking for the next");
         }
         if (raft.role == SoftState.Role.LEADER) {
+            raft.leader.flushAppends();
             raft.leader.flushReads();
         }
         SoftState soft = raft.softState();
