@@ -24,6 +24,9 @@ class MembershipChangeRulesTest {
                 .isEqualTo(ConfState.ofVoters(Set.of(1L, 2L, 3L, 4L)));
         assertThat(MembershipChange.apply(CONF, cc(ConfChange.Type.ADD_VOTER, 5)))
                 .isEqualTo(new ConfState(Set.of(1L, 2L, 3L, 5L), Set.of(4L)));
+        assertThat(MembershipChange.apply(CONF, cc(ConfChange.Type.ADD_VOTER, 4)))
+                .as("adding a learner as a voter promotes it")
+                .isEqualTo(ConfState.ofVoters(Set.of(1L, 2L, 3L, 4L)));
         assertThat(MembershipChange.apply(CONF, cc(ConfChange.Type.REMOVE_NODE, 2)))
                 .isEqualTo(new ConfState(Set.of(1L, 3L), Set.of(4L)));
         assertThat(MembershipChange.apply(CONF, cc(ConfChange.Type.REMOVE_NODE, 4)))
