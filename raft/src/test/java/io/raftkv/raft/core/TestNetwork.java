@@ -55,6 +55,8 @@ final class TestNetwork {
     }
 
     private final Map<Long, Member> members = new LinkedHashMap<>();
+    /** The state machine (applied entries) captured by each snapshot, keyed by "index@term". */
+    private final Map<String, List<Entry>> snapshotStates = new java.util.HashMap<>();
     private final Deque<Message> queue = new ArrayDeque<>();
     private final Set<List<Long>> cutLinks = new HashSet<>();
     private Predicate<Message> dropFilter = m -> false;
@@ -139,6 +141,18 @@ final class TestNetwork {
         queue.removeIf(msg -> msg.to() == id);
     }
 
+    /** The member's driver snapshots its state machine at its applied index and compacts its log. */
+    Snapshot compact(long id) {
+        Member m = members.get(id);
+        long index = m.appliedIndex;
+        Snapshot snap = new Snapshot(new SnapshotMetadata(index, m.storage.term(index), m.appliedConf),
+                Long.toString(index).getBytes());
+        snapshotStates.put(index + "@" + snap.term(), List.copyOf(m.applied));
+        m.storage.compact(snap);
+        m.node.onCompacted(index);
+        return snap;
+    }
+
     // ---- driving ----
 
     /** Runs the trivial driver on every member until nobody has a Ready. */
@@ -161,6 +175,8 @@ final class TestNetwork {
             m.storage.applySnapshot(s);
             m.appliedIndex = s.index();
             m.appliedConf = s.metadata().confState();
+            m.applied.clear();
+            m.applied.addAll(snapshotStates.get(s.index() + "@" + s.term()));
         });
         m.storage.append(rd.entries());
         rd.hardState().ifPresent(m.storage::setHardState);
