@@ -98,6 +98,10 @@ public final class ErrorMapping {
       }
       return new ServerException(code, m, endpoint, cause);
     }
+    if (code == Status.Code.RESOURCE_EXHAUSTED && desc.contains("message larger than max")) {
+      // gRPC's own frame limit, hit before etcd's request-size check: the same condition for the caller.
+      return new RequestTooLargeException(code, desc, endpoint, cause);
+    }
     return switch (code) {
       case UNAVAILABLE -> new UnavailableException(code, connectionReason(reason, status), endpoint, cause);
       case DEADLINE_EXCEEDED -> new RequestTimeoutException(code, "client deadline exceeded: " + reason, endpoint, cause);
