@@ -124,6 +124,12 @@ final class LeaseKeepAlive implements KeepAlive {
         ttlMs = r.getTTL() * 1000;
         expiresAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ttlMs);
         listener.onRenewed(id, r.getTTL());
+        // The next renewal is due TTL/3 after this one, whatever the TTL was guessed before.
+        if (tick != null) {
+          tick.cancel(false);
+        }
+        tick = scheduler.schedule(LeaseKeepAlive.this::sendAndSchedule, Math.max(100, ttlMs / 3),
+            TimeUnit.MILLISECONDS);
       }
     }
 

@@ -45,6 +45,16 @@ public abstract sealed class RaftKvException extends RuntimeException
     this.endpoint = endpoint;
   }
 
+  /** For recipes: a lock or candidacy key vanished because its session's lease ended. */
+  public static RaftKvException lockLost(String reason) {
+    return new LockLostException(Status.Code.NOT_FOUND, reason, "", null);
+  }
+
+  /** For recipes: a leader-only operation by a candidate that is no longer leader. */
+  public static RaftKvException notLeader(String reason) {
+    return new NotLeaderException(Status.Code.FAILED_PRECONDITION, reason, "", null);
+  }
+
   /** The gRPC status code of the refusal ({@code UNKNOWN} for client-side failures). */
   public Status.Code code() {
     return code;
