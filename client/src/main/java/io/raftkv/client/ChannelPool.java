@@ -78,6 +78,28 @@ final class ChannelPool implements AutoCloseable {
     return ch != null && ch.getState(false) == ConnectivityState.TRANSIENT_FAILURE;
   }
 
+  /**
+   * Connects to every endpoint and waits until one connection is ready, or the timeout passes.
+   * Returns whether one is ready. Lets a short-lived program (the CLI) spend its dial timeout
+   * on connecting, apart from the request timeout.
+   */
+  boolean awaitAnyReady(java.time.Duration timeout) throws InterruptedException {
+    java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+    for (String e : endpoints) {
+      watchUntilReady(channel(e), ready);
+    }
+    return ready.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void watchUntilReady(ManagedChannel ch, java.util.concurrent.CountDownLatch ready) {
+    ConnectivityState s = ch.getState(true);
+    if (s == ConnectivityState.READY) {
+      ready.countDown();
+    } else if (s != ConnectivityState.SHUTDOWN && ready.getCount() > 0) {
+      ch.notifyWhenStateChanged(s, () -> watchUntilReady(ch, ready));
+    }
+  }
+
   ManagedChannel channel(String endpoint) {
     if (closed) {
       throw new IllegalStateException("client is closed");

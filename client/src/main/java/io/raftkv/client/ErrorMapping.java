@@ -104,7 +104,8 @@ public final class ErrorMapping {
     }
     return switch (code) {
       case UNAVAILABLE -> new UnavailableException(code, connectionReason(reason, status), endpoint, cause);
-      case DEADLINE_EXCEEDED -> new RequestTimeoutException(code, "client deadline exceeded: " + reason, endpoint, cause);
+      case DEADLINE_EXCEEDED -> new RequestTimeoutException(code,
+          "context deadline exceeded (no answer within the request timeout)", endpoint, cause);
       default -> new ServerException(code, reason, endpoint, cause);
     };
   }

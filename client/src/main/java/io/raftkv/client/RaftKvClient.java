@@ -90,6 +90,26 @@ public final class RaftKvClient implements AutoCloseable {
     return blocking;
   }
 
+  /**
+   * Opens connections to every endpoint and waits until one is ready, so that the first call
+   * does not spend its request timeout on connecting.
+   *
+   * @throws RaftKvException.UnavailableException if none connects within {@code timeout}
+   */
+  public void connect(Duration timeout) {
+    try {
+      if (!pool.awaitAnyReady(timeout)) {
+        throw ErrorMapping.fromStatus(io.grpc.Status.UNAVAILABLE.withDescription(
+            "no endpoint reachable within " + timeout.toMillis() + " ms (dial timeout)"),
+            String.join(",", pool.endpoints()), null);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw ErrorMapping.fromStatus(io.grpc.Status.CANCELLED.withDescription("interrupted while connecting"),
+          String.join(",", pool.endpoints()), e);
+    }
+  }
+
   /** The scheduler recipes use for timers; owned by the client. */
   public ScheduledExecutorService scheduler() {
     return scheduler;
