@@ -140,29 +140,16 @@ public final class Election {
       Consumer<Optional<KeyValue>> observer) {
     ByteSequence prefix = name.concat(ByteSequence.of("/"));
     KeyOrder order = new KeyOrder(client, prefix);
-    GetResult now = BlockingClient.await(client.kv().get(prefix, io.raftkv.client.GetOptions.builder().prefix()
-        .sort(io.raftkv.client.GetOptions.SortTarget.CREATE, io.raftkv.client.GetOptions.SortOrder.ASCEND)
-        .limit(1).build()));
-    Object[] last = {now.first().map(Election::identity)};
-    observer.accept(now.first());
+    GetResult now = BlockingClient.await(order.firstAsync());
+    LeaderView view = new LeaderView(observer);
+    view.offer(now);
     return client.watch().watch(prefix, WatchOptions.DEFAULT.withPrefix().withStartRevision(now.header().revision() + 1),
         new WatchListener() {
           @Override
           public void onEvents(WatchBatch batch) {
-            client.scheduler().execute(() -> {
-              try {
-                Optional<KeyValue> leader = order.first();
-                Optional<String> id = leader.map(Election::identity);
-                synchronized (last) {
-                  if (!Objects.equals(last[0], id)) {
-                    last[0] = id;
-                    observer.accept(leader);
-                  }
-                }
-              } catch (RaftKvException e) {
-                // The next event triggers a fresh read.
-              }
-            });
+            // Re-read the owner without blocking the watch; answers may arrive out of order,
+            // so the view keeps only those read at a newer revision.
+            order.firstAsync().thenAccept(view::offer);
           }
 
           @Override
@@ -170,6 +157,31 @@ public final class Election {
             // Compaction or refusal: observation ends; nothing to report through a Consumer.
           }
         });
+  }
+
+  /** The last leader reported to an observer, and the revision it was read at. */
+  private static final class LeaderView {
+    private final Consumer<Optional<KeyValue>> observer;
+    private long readAt = -1;
+    private Optional<String> last = Optional.empty();
+    private boolean reported;
+
+    LeaderView(Consumer<Optional<KeyValue>> observer) {
+      this.observer = observer;
+    }
+
+    synchronized void offer(GetResult r) {
+      if (r.header().revision() <= readAt) {
+        return;
+      }
+      readAt = r.header().revision();
+      Optional<String> id = r.first().map(Election::identity);
+      if (!reported || !Objects.equals(last, id)) {
+        reported = true;
+        last = id;
+        observer.accept(r.first());
+      }
+    }
   }
 
   private static String identity(KeyValue kv) {

@@ -35,9 +35,13 @@ final class KeyOrder {
 
   /** The contender with the lowest create revision: the owner. */
   Optional<KeyValue> first() {
-    GetResult r = BlockingClient.await(client.kv().get(prefix,
-        GetOptions.builder().prefix().sort(GetOptions.SortTarget.CREATE, GetOptions.SortOrder.ASCEND).limit(1).build()));
-    return r.first();
+    return BlockingClient.await(firstAsync()).first();
+  }
+
+  /** The owner query, without waiting: the result's header tells at which revision it was read. */
+  CompletableFuture<GetResult> firstAsync() {
+    return client.kv().get(prefix,
+        GetOptions.builder().prefix().sort(GetOptions.SortTarget.CREATE, GetOptions.SortOrder.ASCEND).limit(1).build());
   }
 
   /**
