@@ -18,7 +18,7 @@ final class WatchSubscription implements Flow.Subscription, WatchListener {
   private final AtomicLong demand = new AtomicLong();
   private final AtomicInteger wip = new AtomicInteger();
   private final Watcher watcher;
-  private volatile RaftKvException error;
+  private volatile Throwable error;
   private volatile boolean cancelled;
   private boolean terminated;
 
@@ -36,8 +36,9 @@ final class WatchSubscription implements Flow.Subscription, WatchListener {
   @Override
   public void request(long n) {
     if (n <= 0) {
-      error = new RaftKvException.ServerException(io.grpc.Status.Code.INVALID_ARGUMENT,
-          "non-positive subscription request: " + n, "", null);
+      // Reactive Streams rule 3.9.
+      error = new IllegalArgumentException("non-positive subscription request: " + n);
+      batches.clear();
     } else {
       demand.getAndAccumulate(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
     }

@@ -68,6 +68,24 @@ class FailoverTest {
   }
 
   @Test
+  void aWriteRefusedByADeadEndpointIsSentToTheNextOne() throws Exception {
+    int deadPort;
+    try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      deadPort = s.getLocalPort();
+    }
+    List<String> endpoints = new ArrayList<>();
+    endpoints.add("127.0.0.1:" + deadPort);
+    endpoints.addAll(CLUSTER.cluster().endpoints());
+    try (RaftKvClient client = RaftKvClient.builder().endpoints(endpoints)
+        .retryBackoff(Duration.ofMillis(10), Duration.ofMillis(100)).build()) {
+      long rev = client.blocking().put("fo/refused", "sent once").header().revision();
+      KeyValue kv = client.blocking().get("fo/refused").first().orElseThrow();
+      assertThat(kv.modRevision()).isEqualTo(rev);
+      assertThat(kv.version()).as("written exactly once").isEqualTo(1);
+    }
+  }
+
+  @Test
   void readsFailOverToALiveMember() {
     TestCluster cluster = CLUSTER.cluster();
     try (RaftKvClient client = CLUSTER.newClient()) {
