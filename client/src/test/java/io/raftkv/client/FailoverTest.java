@@ -153,4 +153,72 @@ class FailoverTest {
       w.close();
     }
   }
+
+  @Test
+  void aCompactionOfTheResumePointWhileDisconnectedIsReportedNotSwallowed() {
+    TestCluster cluster = CLUSTER.cluster();
+    // The watching client knows one member only, so it cannot resume before that member returns.
+    try (RaftKvClient client = RaftKvClient.builder().endpoints(cluster.endpoint(0))
+            .retryBackoff(Duration.ofMillis(20), Duration.ofMillis(300)).build();
+        RaftKvClient writerClient = RaftKvClient.builder().endpoints(cluster.endpoint(1), cluster.endpoint(2)).build()) {
+      List<WatchEvent> events = new CopyOnWriteArrayList<>();
+      List<RaftKvException> errors = new CopyOnWriteArrayList<>();
+      Watcher w = client.watch().watch(of("wcomp/"), WatchOptions.DEFAULT.withPrefix(), new WatchListener() {
+        @Override
+        public void onEvents(WatchBatch batch) {
+          events.addAll(batch.events());
+        }
+
+        @Override
+        public void onError(RaftKvException error) {
+          errors.add(error);
+        }
+      });
+      await().until(() -> w.nextRevision() > 0);
+      long resumeFrom = w.nextRevision();
+      cluster.kill(0);
+      writerClient.blocking().put("wcomp/a", "1");
+      long last = writerClient.blocking().put("wcomp/a", "2").header().revision();
+      BlockingClient.await(writerClient.kv().compact(last, true));
+      cluster.restart(0);
+
+      await().atMost(Duration.ofSeconds(30)).until(() -> !errors.isEmpty());
+      assertThat(errors).singleElement().isInstanceOfSatisfying(RaftKvException.CompactedException.class,
+          e -> assertThat(e.compactRevision()).isEqualTo(last));
+      assertThat(events).as("the events at the resume point are gone: none may be invented").isEmpty();
+      assertThat(w.nextRevision()).isEqualTo(resumeFrom);
+    }
+  }
+
+  @Test
+  void keepAliveSurvivesTheKillOfItsMember() {
+    TestCluster cluster = CLUSTER.cluster();
+    try (RaftKvClient client = CLUSTER.newClient()) {
+      long id = client.blocking().grantLease(2).id();
+      client.blocking().put(of("ka/alive"), of("v"), PutOptions.withLease(id));
+      AtomicInteger renewals = new AtomicInteger();
+      List<RaftKvException> lost = new CopyOnWriteArrayList<>();
+      try (KeepAlive ka = client.lease().keepAlive(id, new KeepAliveListener() {
+        @Override
+        public void onRenewed(long leaseId, long ttl) {
+          renewals.incrementAndGet();
+        }
+
+        @Override
+        public void onLost(long leaseId, RaftKvException reason) {
+          lost.add(reason);
+        }
+      })) {
+        await().atMost(Duration.ofSeconds(10)).until(() -> renewals.get() >= 2);
+        // The client starts on the first endpoint: its keep-alive stream goes there.
+        cluster.kill(0);
+        int atKill = renewals.get();
+        // Renewals resume elsewhere and outlast several TTLs.
+        await().atMost(Duration.ofSeconds(20)).until(() -> renewals.get() >= atKill + 12);
+        assertThat(lost).isEmpty();
+        assertThat(ka.alive()).isTrue();
+        assertThat(client.blocking().get("ka/alive").kvs()).hasSize(1);
+      }
+    }
+  }
 }
