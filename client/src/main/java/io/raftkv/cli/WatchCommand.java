@@ -28,8 +28,12 @@ final class WatchCommand implements Callable<Integer> {
   @ParentCommand
   RaftKvCli root;
 
-  @Parameters(index = "0", paramLabel = "key")
+  @Parameters(index = "0", arity = "0..1", paramLabel = "key")
   String key;
+
+  @Option(names = {"-i", "--interactive"},
+      description = "interactive mode: read 'watch <key> [range_end] [flags]' lines from stdin")
+  boolean interactive;
 
   @Parameters(index = "1..*", arity = "0..*", paramLabel = "[range_end] [-- command...]")
   List<String> rest = new ArrayList<>();
@@ -48,6 +52,12 @@ final class WatchCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (interactive) {
+      return interactive();
+    }
+    if (key == null) {
+      throw new ExitCode.InvalidInputException("watch needs a key (or -i)");
+    }
     List<String> command = List.of();
     String rangeEnd = null;
     int dash = rest.indexOf("--");
@@ -61,6 +71,82 @@ final class WatchCommand implements Callable<Integer> {
     if (!positional.isEmpty()) {
       rangeEnd = positional.get(0);
     }
+    WatchOptions o = options(rangeEnd);
+    Printer printer = root.printer();
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    List<String> cmd = command;
+    try (Watcher w = root.client().watch().watch(ByteSequence.of(key), o, listener(printer, cmd, ended))) {
+      Foreground.await(ended);
+    }
+    return ExitCode.SUCCESS;
+  }
+
+  /** Each stdin line starts one more watch on the same output, as etcdctl's {@code watch -i} does. */
+  private int interactive() throws Exception {
+    Printer printer = root.printer();
+    CompletableFuture<Void> ended = new CompletableFuture<>();
+    List<Watcher> watchers = new ArrayList<>();
+    try (java.io.BufferedReader in = new java.io.BufferedReader(
+        new java.io.InputStreamReader(root.stdin(), java.nio.charset.StandardCharsets.UTF_8))) {
+      String line;
+      while ((line = in.readLine()) != null) {
+        List<String> args = TxnParser.tokens(line);
+        if (args.isEmpty()) {
+          continue;
+        }
+        if (!args.get(0).equals("watch")) {
+          root.err().println("Invalid command " + args.get(0) + " (only support watch)");
+          root.err().flush();
+          continue;
+        }
+        WatchCommand w = new WatchCommand();
+        try {
+          new picocli.CommandLine(w).parseArgs(args.subList(1, args.size()).toArray(String[]::new));
+        } catch (picocli.CommandLine.ParameterException e) {
+          root.err().println("Invalid watch arguments: " + e.getMessage());
+          root.err().flush();
+          continue;
+        }
+        if (w.key == null || w.rest.size() > 1) {
+          root.err().println("Invalid watch arguments: " + line);
+          root.err().flush();
+          continue;
+        }
+        String end = w.rest.isEmpty() ? null : w.rest.get(0);
+        watchers.add(root.client().watch().watch(ByteSequence.of(w.key), w.options(end),
+            listener(printer, List.of(), ended)));
+      }
+      Foreground.await(ended);
+    } finally {
+      watchers.forEach(Watcher::close);
+    }
+    return ExitCode.SUCCESS;
+  }
+
+  private WatchListener listener(Printer printer, List<String> cmd, CompletableFuture<Void> ended) {
+    return new WatchListener() {
+      @Override
+      public void onEvents(WatchBatch batch) {
+        synchronized (printer) {
+          if (cmd.isEmpty()) {
+            printer.watch(batch.header(), batch.events());
+            return;
+          }
+          for (WatchEvent e : batch.events()) {
+            printer.watch(batch.header(), List.of(e));
+            run(cmd, e, batch.header().revision());
+          }
+        }
+      }
+
+      @Override
+      public void onError(RaftKvException error) {
+        ended.completeExceptionally(error);
+      }
+    };
+  }
+
+  WatchOptions options(String rangeEnd) {
     WatchOptions o = WatchOptions.DEFAULT.withStartRevision(rev);
     if (prefix) {
       o = o.withPrefix();
@@ -74,30 +160,7 @@ final class WatchCommand implements Callable<Integer> {
     if (progressNotify) {
       o = o.withProgressNotify();
     }
-    Printer printer = root.printer();
-    CompletableFuture<Void> ended = new CompletableFuture<>();
-    List<String> cmd = command;
-    try (Watcher w = root.client().watch().watch(ByteSequence.of(key), o, new WatchListener() {
-      @Override
-      public void onEvents(WatchBatch batch) {
-        if (cmd.isEmpty()) {
-          printer.watch(batch.header(), batch.events());
-          return;
-        }
-        for (WatchEvent e : batch.events()) {
-          printer.watch(batch.header(), List.of(e));
-          run(cmd, e, batch.header().revision());
-        }
-      }
-
-      @Override
-      public void onError(RaftKvException error) {
-        ended.completeExceptionally(error);
-      }
-    })) {
-      Foreground.await(ended);
-    }
-    return ExitCode.SUCCESS;
+    return o;
   }
 
   private void run(List<String> cmd, WatchEvent e, long revision) {

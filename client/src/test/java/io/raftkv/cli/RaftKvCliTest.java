@@ -311,6 +311,23 @@ class RaftKvCliTest {
   }
 
   @Test
+  void interactiveWatchStartsOneWatchPerStdinLine() throws Exception {
+    CliRun watch = new CliRun(env, "watch cli/wi/a\nbogus line\nwatch cli/wi/p --prefix\n");
+    Thread t = new Thread(() -> watch.execute("watch", "-i"));
+    t.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> watch.err().contains("Invalid command bogus"));
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      client.blocking().put("cli/wi/p/probe", "x");
+      return watch.out().contains("cli/wi/p/probe");
+    });
+    client.blocking().put("cli/wi/a", "1");
+    await().atMost(Duration.ofSeconds(10)).until(() -> watch.out().contains("PUT\ncli/wi/a\n1\n"));
+    t.interrupt();
+    t.join(10_000);
+    assertThat(watch.exitCode).isZero();
+  }
+
+  @Test
   void electCampaignsAndObserverSeesTheLeader() throws Exception {
     CliRun observer = new CliRun(env, "");
     Thread obs = new Thread(() -> observer.execute("elect", "-l", "cli-elect"));
