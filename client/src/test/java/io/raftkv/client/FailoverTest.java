@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The SDK against a 3-member cluster while members die. */
-@Timeout(value = 90, unit = TimeUnit.SECONDS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
 class FailoverTest {
   @RegisterExtension
   static final ClusterExtension CLUSTER = new ClusterExtension(3);
@@ -53,11 +53,13 @@ class FailoverTest {
       // The client starts on the first endpoint: kill the member it is writing to.
       cluster.kill(0);
       int atKill = acknowledged.size();
-      await().atMost(Duration.ofSeconds(30)).until(() -> acknowledged.size() >= atKill + 50);
+      // If the killed member led, writes in flight time out at the server (about 6 s) until a new
+      // leader is elected: allow for that on a slow machine.
+      await().atMost(Duration.ofSeconds(60)).until(() -> acknowledged.size() >= atKill + 30);
       stop.set(true);
       writer.join(15_000);
 
-      assertThat(unknownOutcome.size()).isLessThanOrEqualTo(5);
+      assertThat(unknownOutcome).as("writes whose outcome is unknown").hasSizeLessThanOrEqualTo(5);
       for (int i : acknowledged) {
         assertThat(client.blocking().get("fo/" + i).first()).as("acknowledged write %d", i)
             .map(kv -> kv.value().toString()).contains(Integer.toString(i));

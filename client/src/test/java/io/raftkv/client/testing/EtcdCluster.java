@@ -78,6 +78,11 @@ public final class EtcdCluster implements TestCluster {
     return c;
   }
 
+  /** The etcd binary on PATH, for tests that run their own special etcd (TLS). */
+  public static String etcdBinary() {
+    return findEtcd();
+  }
+
   static String findEtcd() {
     for (String p : System.getenv().getOrDefault("PATH", "").split(":")) {
       Path candidate = Path.of(p, "etcd");
