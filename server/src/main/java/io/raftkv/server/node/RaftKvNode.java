@@ -93,7 +93,9 @@ public final class RaftKvNode implements AutoCloseable {
         Path dir = config.dataDir();
         Files.createDirectories(dir);
         this.logStorage = RocksRaftLogStorage.open(dir.resolve("raft"));
-        this.store = MvccStore.open(dir.resolve("kv"), MvccOptions.defaults());
+        // etcd's minimum lease TTL: a lease must outlive one leader election.
+        long minLeaseTtl = Math.max(1, (long) Math.ceil(1.5 * config.electionTimeoutMillis() / 1000.0));
+        this.store = MvccStore.open(dir.resolve("kv"), new MvccOptions(minLeaseTtl, false));
         this.members = MemberRegistry.open(dir.resolve("members.pb"));
         this.snapshots = new SnapshotFiles(dir.resolve("snap"));
         this.lastSnapshotIndex = logStorage.snapshot().index();
