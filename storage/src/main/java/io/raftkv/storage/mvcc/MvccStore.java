@@ -165,12 +165,9 @@ public final class MvccStore implements AutoCloseable {
     private static ApplyResult applyOne(MvccWriter writer, CommittedCommand.Request command) {
         long requestId = command.request().getId();
         try {
+            // Every request answers (a NoopRequest with a ResponseHeader), so a proposer waiting
+            // on its id is always completed.
             Message response = writer.apply(command.index(), command.request());
-            if (command.request().getRequestCase() == io.raftkv.proto.internal.InternalRequest.RequestCase.NOOP
-                    || command.request().getRequestCase()
-                    == io.raftkv.proto.internal.InternalRequest.RequestCase.REQUEST_NOT_SET) {
-                return new ApplyResult.Nothing(command.index());
-            }
             return new ApplyResult.Applied(command.index(), requestId, response);
         } catch (EtcdException refused) {
             return new ApplyResult.Rejected(command.index(), requestId, refused);
