@@ -45,7 +45,7 @@ class MvccReader {
 
     static KeyValue parseLatest(byte[] key, byte[] stored) {
         try {
-            return KeyValue.parseFrom(stored).toBuilder().setKey(ByteString.copyFrom(key)).build();
+            return KeyValue.newBuilder().mergeFrom(stored).setKey(ByteString.copyFrom(key)).build();
         } catch (InvalidProtocolBufferException e) {
             throw new StorageException("corrupt kv row for key " + ByteString.copyFrom(key).toStringUtf8(), e);
         }

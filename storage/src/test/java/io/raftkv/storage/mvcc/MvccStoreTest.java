@@ -294,6 +294,29 @@ class MvccStoreTest {
     }
 
     @Test
+    void leaseCheckpointsRecordRemainingTtlAndIgnoreUnknownLeases() {
+        f.apply(grant(9, 60));
+        f.apply(InternalRequest.newBuilder().setLeaseCheckpoint(io.raftkv.proto.internal.LeaseCheckpointRequest.newBuilder()
+                .addCheckpoints(io.raftkv.proto.internal.LeaseCheckpoint.newBuilder().setId(9).setRemainingTtl(42))
+                .addCheckpoints(io.raftkv.proto.internal.LeaseCheckpoint.newBuilder().setId(404).setRemainingTtl(1)))
+                .build());
+        assertThat(f.store.lease(9).orElseThrow()).isEqualTo(new LeaseInfo(9, 60, 42, List.of()));
+        assertThat(f.store.lease(404)).isEmpty();
+        assertThat(f.store.state().revision()).isEqualTo(1);
+    }
+
+    @Test
+    void aHistoryPageHoldsAtLeastOneWholeRevision() {
+        f.apply(of(io.raftkv.proto.etcd.TxnRequest.newBuilder()
+                .addSuccess(Requests.op(put("a", "1"))).addSuccess(Requests.op(put("b", "1"))).build()));
+        putAll("c");
+        WatchHistory.Page page = (WatchHistory.Page) f.store.history(0, bs("\0"), bs("\0"), false, 0);
+        assertThat(page.events()).extracting(e -> e.getKv().getKey().toStringUtf8()).containsExactly("a", "b");
+        assertThat(page.nextRevision()).isEqualTo(3);
+        assertThat(page.revision()).isEqualTo(3);
+    }
+
+    @Test
     void leaseIdsPickedForIdZeroDependOnlyOnTheEntryIndex(@TempDir Path other) {
         try (StoreFixture second = new StoreFixture(other.resolve("s"))) {
             LeaseGrantResponse a = f.apply(grant(0, 10));
