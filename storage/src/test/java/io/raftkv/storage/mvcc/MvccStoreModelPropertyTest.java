@@ -28,7 +28,7 @@ import net.jqwik.api.constraints.LongRange;
  * event must be equal, and so must the whole history at the end. A failure prints the seed
  * (jqwik also replays the last failing one first).
  */
-class MvccStoreModelProperties {
+class MvccStoreModelPropertyTest {
     private static final int OPS = 50;
 
     @Property(tries = 200)
