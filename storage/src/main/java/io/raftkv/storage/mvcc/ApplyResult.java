@@ -21,7 +21,7 @@ public sealed interface ApplyResult {
         }
     }
 
-    /** A no-op or membership entry: nothing to report to a client. */
+    /** An empty (barrier) entry or a membership change: nothing to report to a client. */
     record Nothing(long index) implements ApplyResult {}
 
     /** The entry was at or below the applied index already (replay after restart). */

@@ -45,7 +45,7 @@ class MvccReader {
 
     static KeyValue parseLatest(byte[] key, byte[] stored) {
         try {
-            return KeyValue.parseFrom(stored).toBuilder().setKey(ByteString.copyFrom(key)).build();
+            return KeyValue.newBuilder().mergeFrom(stored).setKey(ByteString.copyFrom(key)).build();
         } catch (InvalidProtocolBufferException e) {
             throw new StorageException("corrupt kv row for key " + ByteString.copyFrom(key).toStringUtf8(), e);
         }
@@ -163,6 +163,8 @@ class MvccReader {
         long rev = readRevision(request.getRevision());
         boolean filtered = request.getMinModRevision() != 0 || request.getMaxModRevision() != 0
                 || request.getMinCreateRevision() != 0 || request.getMaxCreateRevision() != 0;
+        // As etcd: only sort order NONE without filters reads just limit+1 keys (in key order, even
+        // when a non-KEY sort target then sorts those few); anything else reads the whole range.
         long fetchLimit = request.getLimit() > 0 && request.getSortOrder() == RangeRequest.SortOrder.NONE && !filtered
                 ? request.getLimit() + 1
                 : 0;

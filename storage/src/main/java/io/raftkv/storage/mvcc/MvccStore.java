@@ -70,6 +70,12 @@ public final class MvccStore implements AutoCloseable {
         try {
             Files.createDirectories(root);
             DirectoryInstall.recover(store.live);
+            // checkpoints left by a crash while a snapshot was being streamed
+            try (var leftovers = Files.newDirectoryStream(root, "checkpoint-*")) {
+                for (Path leftover : leftovers) {
+                    DirectoryInstall.deleteTree(leftover);
+                }
+            }
         } catch (IOException e) {
             throw new StorageException("cannot prepare the MVCC store directory " + root, e);
         }
@@ -165,12 +171,9 @@ public final class MvccStore implements AutoCloseable {
     private static ApplyResult applyOne(MvccWriter writer, CommittedCommand.Request command) {
         long requestId = command.request().getId();
         try {
+            // Every request answers (a NoopRequest with a ResponseHeader), so a proposer waiting
+            // on its id is always completed.
             Message response = writer.apply(command.index(), command.request());
-            if (command.request().getRequestCase() == io.raftkv.proto.internal.InternalRequest.RequestCase.NOOP
-                    || command.request().getRequestCase()
-                    == io.raftkv.proto.internal.InternalRequest.RequestCase.REQUEST_NOT_SET) {
-                return new ApplyResult.Nothing(command.index());
-            }
             return new ApplyResult.Applied(command.index(), requestId, response);
         } catch (EtcdException refused) {
             return new ApplyResult.Rejected(command.index(), requestId, refused);
@@ -229,7 +232,8 @@ public final class MvccStore implements AutoCloseable {
                  RocksIterator history = reader.view.iterator(tables.history)) {
                 for (it.seek(KeyCodec.revisionKey(Math.max(fromRevision, 0), 0)); it.isValid(); it.next()) {
                     long main = KeyCodec.mainRevision(it.key());
-                    if (events.size() >= maxEvents && main != events.get(events.size() - 1).getKv().getModRevision()) {
+                    if (!events.isEmpty() && events.size() >= maxEvents
+                            && main != events.get(events.size() - 1).getKv().getModRevision()) {
                         next = main;
                         break;
                     }
@@ -399,9 +403,15 @@ public final class MvccStore implements AutoCloseable {
     public SnapshotMetadata checkpoint(Path directory) {
         lifecycle.readLock().lock();
         applyLock.lock();
+        try {
+            ensureOpen();
+        } catch (IllegalStateException e) {
+            applyLock.unlock();
+            lifecycle.readLock().unlock();
+            throw e;
+        }
         try (Checkpoint checkpoint = Checkpoint.create(tables.db);
              FlushOptions flush = new FlushOptions().setWaitForFlush(true)) {
-            ensureOpen();
             tables.db.flush(flush, tables.handles());
             checkpoint.createCheckpoint(directory.toString());
             AppliedState at = state;
