@@ -76,6 +76,9 @@ public final class TestRunner {
               if (type == OpType.INFO) {
                 process += workers;
               }
+              if (type != OpType.OK) {
+                backOff(); // a dead node refuses at once: don't spin on it
+              }
             } catch (RuntimeException e) {
               unexpected.incrementAndGet();
               process += workers; // its op may be in flight: retire it as for INFO
@@ -127,6 +130,14 @@ public final class TestRunner {
     } finally {
       workerClients.forEach(KvClient::close);
       perNode.forEach(KvClient::close);
+    }
+  }
+
+  private static void backOff() {
+    try {
+      Thread.sleep(100);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 

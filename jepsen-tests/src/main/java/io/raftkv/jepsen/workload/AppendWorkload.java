@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.raftkv.jepsen.checker.CheckResult;
 import io.raftkv.jepsen.checker.SetChecker;
+import io.raftkv.jepsen.client.ClientException;
 import io.raftkv.jepsen.client.KvClient;
 import io.raftkv.jepsen.cluster.Cluster;
 import io.raftkv.jepsen.history.History;
@@ -44,7 +45,13 @@ public final class AppendWorkload implements Workload {
     return Invocation.record(recorder, process, "append", key, N.numberNode(element), false,
         () -> {
           for (int attempt = 0; attempt < 5; attempt++) {
-            Optional<KvClient.Versioned> current = client.get(key, false, timeout);
+            Optional<KvClient.Versioned> current;
+            try {
+              current = client.get(key, false, timeout);
+            } catch (ClientException e) {
+              // Every earlier attempt's txn lost its comparison: nothing was written.
+              return new Outcome.Fail("read before append failed: " + e.getMessage());
+            }
             String next = current.map(v -> v.value() + "," + element)
                 .orElse(Long.toString(element));
             if (client.putIfModRevision(key, current.map(KvClient.Versioned::modRevision)
