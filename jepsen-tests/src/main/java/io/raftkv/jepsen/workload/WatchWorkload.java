@@ -52,6 +52,7 @@ public final class WatchWorkload implements Workload {
     final List<WatchEvent> events = new ArrayList<>();
     long lastRevision;
     AutoCloseable handle;
+    int subscription;
     boolean closed;
 
     Watcher(KvClient client, Op invoke) {
@@ -63,22 +64,28 @@ public final class WatchWorkload implements Workload {
       if (closed) {
         return;
       }
+      // Callbacks carry the subscription they belong to: a cancelled subscription's late
+      // events or completion must not be mistaken for the current stream's.
+      int id = ++subscription;
       try {
-        handle = client.watch(PREFIX, from, this::onEvent, this::onBroken);
+        handle = client.watch(PREFIX, from, e -> onEvent(id, e), t -> onBroken(id));
       } catch (RuntimeException e) {
-        onBroken(e);
+        onBroken(id);
       }
     }
 
-    synchronized void onEvent(WatchEvent e) {
-      events.add(e);
-      lastRevision = Math.max(lastRevision, e.revision());
+    synchronized void onEvent(int id, WatchEvent e) {
+      if (id == subscription) {
+        events.add(e);
+        lastRevision = Math.max(lastRevision, e.revision());
+      }
     }
 
-    synchronized void onBroken(Throwable t) {
-      if (closed) {
+    synchronized void onBroken(int id) {
+      if (closed || id != subscription) {
         return;
       }
+      subscription++; // invalidates this stream before closing it (close calls back)
       closeHandle();
       long from = Math.max(fromRevision, lastRevision + 1);
       resumer.schedule(() -> subscribe(from), 500, TimeUnit.MILLISECONDS);
@@ -96,6 +103,7 @@ public final class WatchWorkload implements Workload {
 
     synchronized void close() {
       closed = true;
+      subscription++;
       closeHandle();
     }
 
