@@ -12,9 +12,11 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Predicate;
 
@@ -46,7 +48,7 @@ public final class LinearizabilityChecker<S> {
     this.maxCachedConfigurations = maxCachedConfigurations;
   }
 
-  public static LinearizabilityChecker<java.util.OptionalLong> register() {
+  public static LinearizabilityChecker<OptionalLong> register() {
     return new LinearizabilityChecker<>(new RegisterModel(), 20_000, Duration.ofSeconds(60),
         5_000_000);
   }
@@ -123,7 +125,7 @@ public final class LinearizabilityChecker<S> {
     private int bestDepth = -1;
     private List<Operation> bestPrefix = List.of();
     private Operation bestBlocked;
-    private final Set<String> bestStates = new java.util.LinkedHashSet<>();
+    private final Set<String> bestStates = new LinkedHashSet<>();
 
     Search(String key, List<Operation> ops) {
       this.key = key;

@@ -1,5 +1,6 @@
 package io.raftkv.jepsen.workload;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.raftkv.jepsen.checker.CheckResult;
@@ -49,9 +50,7 @@ public final class RegisterWorkload implements Workload {
     int kind = random.nextInt(3);
     if (kind == 0) {
       return Invocation.record(recorder, process, "read", key, NullNode.getInstance(), true,
-          () -> new Outcome.Ok(client.get(key, serializableReads, timeout)
-              .map(v -> (com.fasterxml.jackson.databind.JsonNode) N.numberNode(Long.parseLong(v.value())))
-              .orElse(NullNode.getInstance())));
+          () -> new Outcome.Ok(registerValue(client.get(key, serializableReads, timeout))));
     }
     long value = random.nextInt(5);
     if (kind == 1) {
@@ -77,12 +76,16 @@ public final class RegisterWorkload implements Workload {
       for (int i = 0; i < ACTIVE_KEYS; i++) {
         String key = "r" + generation + "-" + i;
         Invocation.record(recorder, process, "read", key, NullNode.getInstance(), true,
-            () -> new Outcome.Ok(client.get(key, false, Duration.ofSeconds(5))
-                .map(v -> (com.fasterxml.jackson.databind.JsonNode) N.numberNode(Long.parseLong(v.value())))
-                .orElse(NullNode.getInstance())));
+            () -> new Outcome.Ok(registerValue(client.get(key, false, Duration.ofSeconds(5)))));
       }
       process++;
     }
+  }
+
+  /** An absent key reads as nil (JSON null), a present one as its integer value. */
+  private static JsonNode registerValue(Optional<KvClient.Versioned> value) {
+    return value.<JsonNode>map(v -> N.numberNode(Long.parseLong(v.value())))
+        .orElse(NullNode.getInstance());
   }
 
   @Override

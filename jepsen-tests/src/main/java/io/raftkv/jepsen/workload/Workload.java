@@ -6,6 +6,7 @@ import io.raftkv.jepsen.cluster.Cluster;
 import io.raftkv.jepsen.history.History;
 import io.raftkv.jepsen.history.HistoryRecorder;
 import io.raftkv.jepsen.history.OpType;
+import io.raftkv.jepsen.history.Operation;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
@@ -31,7 +32,7 @@ public interface Workload {
   List<CheckResult> check(History history);
 
   /** The keys (or other groups) the report draws a timeline for, from the history. */
-  default String timelineKey(io.raftkv.jepsen.history.Operation op) {
+  default String timelineKey(Operation op) {
     return op.key();
   }
 

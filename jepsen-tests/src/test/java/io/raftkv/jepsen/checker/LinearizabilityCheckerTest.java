@@ -3,12 +3,16 @@ package io.raftkv.jepsen.checker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raftkv.jepsen.history.History;
+import io.raftkv.jepsen.history.HistoryFile;
 import io.raftkv.jepsen.history.Operation;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LinearizabilityCheckerTest {
   private final LinearizabilityChecker<OptionalLong> checker = LinearizabilityChecker.register();
@@ -185,7 +189,7 @@ class LinearizabilityCheckerTest {
     Histories h = new Histories();
     long value = -1;
     record Pending(int process, double end, String result) {}
-    java.util.List<Pending> pending = new java.util.ArrayList<>();
+    List<Pending> pending = new ArrayList<>();
     double t = 0;
     for (int i = 0; i < 2000; i++) {
       int p = i % 5;
@@ -225,13 +229,13 @@ class LinearizabilityCheckerTest {
   }
 
   @Test
-  void checksAHistoryReadFromDisk(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+  void checksAHistoryReadFromDisk(@TempDir Path dir) {
     History original = new Histories()
         .op(0, 1, 1, "write", "x", "1", "null")
         .op(2, 3, 2, "read", "x", "null", "1").build();
-    java.nio.file.Path file = dir.resolve("history.jsonl");
-    io.raftkv.jepsen.history.HistoryFile.write(original, file);
-    History read = io.raftkv.jepsen.history.HistoryFile.read(file);
+    Path file = dir.resolve("history.jsonl");
+    HistoryFile.write(original, file);
+    History read = HistoryFile.read(file);
     assertThat(read.ops()).isEqualTo(original.ops());
     assertThat(checker.check(read, op -> true).verdict()).isEqualTo(Verdict.VALID);
   }

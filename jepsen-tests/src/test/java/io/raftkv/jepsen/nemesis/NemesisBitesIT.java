@@ -10,8 +10,10 @@ import io.raftkv.jepsen.cluster.Cluster;
 import io.raftkv.jepsen.cluster.Node;
 import io.raftkv.jepsen.sut.SystemUnderTest;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -150,7 +152,7 @@ class NemesisBitesIT {
     String what = strobe.inject(cluster, new Random(9));
     Node victim = cluster.nodes().stream().filter(n -> what.contains(n.name())).findFirst()
         .orElseThrow();
-    java.util.Set<String> seen = new java.util.HashSet<>();
+    Set<String> seen = new HashSet<>();
     await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
       seen.add(victim.exec("cat", "/run/jepsen/faketime").strip());
       return seen.size() >= 2;

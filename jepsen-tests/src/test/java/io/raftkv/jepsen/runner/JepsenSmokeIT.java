@@ -6,6 +6,7 @@ import io.raftkv.jepsen.DockerRequirement;
 import io.raftkv.jepsen.checker.Anomaly;
 import io.raftkv.jepsen.checker.CheckResult;
 import io.raftkv.jepsen.checker.Verdict;
+import io.raftkv.jepsen.history.OpType;
 import io.raftkv.jepsen.sut.RaftKv;
 import io.raftkv.jepsen.sut.SystemUnderTest;
 import java.nio.file.Files;
@@ -40,8 +41,8 @@ class JepsenSmokeIT {
 
   private static void assertValid(RunResult r) {
     assertThat(r.verdict()).as(r.describe()).isEqualTo(Verdict.VALID);
-    assertThat(r.history().ops().stream().filter(o -> o.type() == io.raftkv.jepsen.history.OpType.OK)
-        .count()).as("acknowledged operations").isGreaterThan(50);
+    assertThat(r.history().ops().stream().filter(o -> o.type() == OpType.OK).count())
+        .as("acknowledged operations").isGreaterThan(50);
   }
 
   @Test
