@@ -37,7 +37,7 @@ final class Plots {
     for (Operation op : ops) {
       double ms = Math.max(0.1, (op.completeTime() - op.invokeTime()) / 1e6);
       double y = TOP + HEIGHT - (Math.log10(ms) - logMin) / (logMax - logMin) * HEIGHT;
-      out.append(String.format("<circle cx='%.1f' cy='%.1f' r='1.6' fill='%s'/>%n",
+      out.append(String.format("<circle cx='%.1f' cy='%.1f' r='1.6' fill='%s' stroke='none'/>%n",
           scale.x(op.invokeTime()), y, COLORS.get(op.outcome())));
     }
     Svg.timeAxis(out, scale, TOP + HEIGHT);
@@ -93,8 +93,8 @@ final class Plots {
           t.name().toLowerCase()));
       x += 60;
     }
-    out.append(String.format("<rect x='%.0f' y='%.0f' width='10' height='10' fill='#999' "
-        + "fill-opacity='0.3'/><text x='%.0f' y='%.0f' font-size='11'>fault</text>%n",
+    out.append(String.format("<rect x='%.0f' y='%.0f' width='10' height='10' "
+        + "fill='#e4e4e4'/><text x='%.0f' y='%.0f' font-size='11'>fault</text>%n",
         x, TOP + HEIGHT + 28, x + 14, TOP + HEIGHT + 37));
   }
 

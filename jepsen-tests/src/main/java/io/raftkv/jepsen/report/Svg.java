@@ -20,14 +20,14 @@ final class Svg {
     }
   }
 
-  /** Grey bands for fault periods, labelled with the nemesis name. */
+  /** Grey bands for fault periods, labelled; drawn first, so opaque colours suffice. */
   static void faults(StringBuilder out, List<FaultPeriod> faults, TimeScale scale, double top,
       double height) {
     for (FaultPeriod f : faults) {
       double x = scale.x(f.start());
       double w = Math.max(1, scale.x(f.end()) - x);
       out.append(String.format("<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' "
-              + "fill='#999' fill-opacity='0.18'><title>%s: %s</title></rect>%n",
+              + "fill='#e4e4e4'><title>%s: %s</title></rect>%n",
           x, top, w, height, esc(f.nemesis()), esc(f.description())));
       out.append(String.format("<text x='%.1f' y='%.1f' font-size='10' fill='#555'>%s</text>%n",
           x + 2, top + 10, esc(f.nemesis())));

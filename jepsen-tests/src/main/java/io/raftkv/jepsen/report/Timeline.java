@@ -55,8 +55,8 @@ final class Timeline {
     Svg.faults(svg, faults, scale, 0, height);
     for (Anomaly a : anomalies) {
       double x = scale.x(a.fromTime());
-      svg.append(String.format("<rect x='%.1f' y='0' width='%.1f' height='%.1f' fill='red' "
-          + "fill-opacity='0.12' stroke='red'><title>%s</title></rect>%n", x,
+      svg.append(String.format("<rect x='%.1f' y='0' width='%.1f' height='%.1f' fill='#ffd0d0' "
+          + "stroke='red'><title>%s</title></rect>%n", x,
           Math.max(2, scale.x(a.toTime()) - x), height, Svg.esc(a.describe())));
     }
     rows.forEach((process, row) -> svg.append(String.format(

@@ -52,10 +52,10 @@ class ReportWriterTest {
       assertThat(Files.readString(dir.resolve(svg))).contains("partition-one");
     }
     String bad = Files.readString(dir.resolve("timelines/x.html"));
-    assertThat(bad).contains("fill='red'").contains("stroke='red'")
+    assertThat(bad).contains("fill='#ffd0d0'").contains("stroke='red'")
         .contains("read x nil @4.000s -&gt; ok 1").contains("partition-one");
     String good = Files.readString(dir.resolve("timelines/y.html"));
-    assertThat(good).doesNotContain("fill='red'");
+    assertThat(good).doesNotContain("fill='#ffd0d0'");
     assertThat(Files.readString(dir.resolve("timelines/index.html")))
         .contains("x.html").contains("y.html").contains("1 anomalies");
   }
