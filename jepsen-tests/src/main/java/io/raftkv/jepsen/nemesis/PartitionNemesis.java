@@ -59,31 +59,39 @@ public final class PartitionNemesis implements Nemesis {
   Map<Node, Set<Node>> grudge(Cluster cluster, Random random) {
     List<Node> nodes = new ArrayList<>(cluster.nodes());
     Collections.shuffle(nodes, random);
+    Node leader = shape == Shape.ISOLATE_LEADER ? cluster.leader().orElse(nodes.get(0))
+        : nodes.get(0);
+    return cuts(shape, nodes, leader);
+  }
+
+  /**
+   * The links to cut for a shape, given the nodes in a (random) order and, for
+   * ISOLATE_LEADER, the leader. Pure, so each shape is unit-tested.
+   */
+  static <T> Map<T, Set<T>> cuts(Shape shape, List<T> nodes, T leader) {
     int n = nodes.size();
-    Map<Node, Set<Node>> cut = new HashMap<>();
+    Map<T, Set<T>> cut = new HashMap<>();
     nodes.forEach(node -> cut.put(node, new HashSet<>()));
     switch (shape) {
       case ISOLATE_ONE, ISOLATE_LEADER -> {
-        Node lonely = shape == Shape.ISOLATE_ONE ? nodes.get(0)
-            : cluster.leader().orElse(nodes.get(0));
-        for (Node other : nodes) {
-          if (other != lonely) {
+        T lonely = shape == Shape.ISOLATE_ONE ? nodes.get(0) : leader;
+        for (T other : nodes) {
+          if (!other.equals(lonely)) {
             cutBoth(cut, lonely, other);
           }
         }
       }
       case HALVES -> {
-        List<Node> minority = nodes.subList(0, n / 2);
-        for (Node a : minority) {
-          for (Node b : nodes.subList(n / 2, n)) {
+        for (T a : nodes.subList(0, n / 2)) {
+          for (T b : nodes.subList(n / 2, n)) {
             cutBoth(cut, a, b);
           }
         }
       }
       case RING -> {
-        // Node i keeps links to its neighbours within distance n/4 (rounded up) on the ring,
-        // so with 5 nodes each sees itself and 2 others: a majority, but a different one.
-        int reach = Math.max(1, (n + 3) / 4);
+        // Node i keeps links to the neighbours within `reach` on the ring: enough that it
+        // sees a majority counting itself (5 nodes: itself and 2 others), each a different one.
+        int reach = Math.max(1, (n / 2 + 1) / 2);
         for (int i = 0; i < n; i++) {
           for (int j = i + 1; j < n; j++) {
             int distance = Math.min(j - i, n - (j - i));
@@ -95,11 +103,9 @@ public final class PartitionNemesis implements Nemesis {
       }
       case BRIDGE -> {
         // nodes.get(0) is the bridge: it keeps every link.
-        List<Node> rest = nodes.subList(1, n);
-        List<Node> left = rest.subList(0, rest.size() / 2);
-        List<Node> right = rest.subList(rest.size() / 2, rest.size());
-        for (Node a : left) {
-          for (Node b : right) {
+        List<T> rest = nodes.subList(1, n);
+        for (T a : rest.subList(0, rest.size() / 2)) {
+          for (T b : rest.subList(rest.size() / 2, rest.size())) {
             cutBoth(cut, a, b);
           }
         }
@@ -109,7 +115,7 @@ public final class PartitionNemesis implements Nemesis {
     return cut;
   }
 
-  private static void cutBoth(Map<Node, Set<Node>> cut, Node a, Node b) {
+  private static <T> void cutBoth(Map<T, Set<T>> cut, T a, T b) {
     cut.get(a).add(b);
     cut.get(b).add(a);
   }
