@@ -1,0 +1,65 @@
+package io.raftkv.jepsen.sut;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The RaftKV node: a jlink'd JRE and the server module's distribution (a directory with
+ * {@code bin/raftkv-server} and {@code lib/*.jar}), located by {@code -Djepsen.raftkv.dist}.
+ *
+ * <p>Seeded bugs: {@code -Djepsen.raftkv.bug=stale-reads} passes {@code RAFTKV_TEST_BUG} to
+ * every node, a test-only switch in the server that must make it break a guarantee (serve
+ * linearizable reads locally without ReadIndex) so the harness can prove it catches it.
+ */
+public final class RaftKv implements SystemUnderTest {
+  private final Path distribution;
+  private final Optional<String> seededBug;
+
+  public RaftKv(Path distribution, Optional<String> seededBug) {
+    this.distribution = distribution;
+    this.seededBug = seededBug;
+  }
+
+  static RaftKv fromSystemProperties() {
+    Path root = Path.of(System.getProperty("jepsen.repoRoot", "."));
+    Path dist = Path.of(System.getProperty("jepsen.raftkv.dist",
+        root.resolve("server/target/raftkv-server-dist").toString()));
+    return new RaftKv(dist.toAbsolutePath(),
+        Optional.ofNullable(System.getProperty("jepsen.raftkv.bug")).filter(s -> !s.isBlank()));
+  }
+
+  public RaftKv withSeededBug(String bug) {
+    return new RaftKv(distribution, Optional.of(bug));
+  }
+
+  @Override
+  public String name() {
+    return "raftkv";
+  }
+
+  @Override
+  public List<String> imageArguments() {
+    return List.of("--dist", distribution.toString());
+  }
+
+  @Override
+  public List<String> command(String node, List<String> allNodes) {
+    List<String> command = new ArrayList<>();
+    command.add("/opt/raftkv/bin/raftkv-server");
+    command.addAll(SystemUnderTest.etcdFlags(node, allNodes));
+    return command;
+  }
+
+  @Override
+  public Map<String, String> environment() {
+    Map<String, String> env = new HashMap<>();
+    env.put("JAVA_HOME", "/opt/jre");
+    env.put("PATH", "/opt/jre/bin:/bin:/sbin:/usr/bin:/usr/sbin");
+    seededBug.ifPresent(bug -> env.put("RAFTKV_TEST_BUG", bug));
+    return env;
+  }
+}

@@ -1,0 +1,58 @@
+package io.raftkv.jepsen.sut;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What runs inside each node container: an etcd v3 compatible server started with etcd's
+ * flags. The harness only ever talks to it over the etcd v3 API, so real etcd (to prove the
+ * harness) and RaftKV (what we test) are interchangeable.
+ */
+public interface SystemUnderTest {
+  int CLIENT_PORT = 2379;
+  int PEER_PORT = 2380;
+
+  /** {@code etcd} or {@code raftkv}. */
+  String name();
+
+  /** Arguments for {@code scripts/build-node-image} (after {@code --sut NAME}). */
+  List<String> imageArguments();
+
+  /** The node's command line, given the names of all nodes (network aliases). */
+  List<String> command(String node, List<String> allNodes);
+
+  /** Extra environment for the node process. */
+  Map<String, String> environment();
+
+  /** The system named by {@code -Djepsen.sut} (default {@code etcd}). */
+  static SystemUnderTest fromSystemProperties() {
+    return named(System.getProperty("jepsen.sut", "etcd"));
+  }
+
+  static SystemUnderTest named(String name) {
+    return switch (name) {
+      case "etcd" -> new Etcd();
+      case "raftkv" -> RaftKv.fromSystemProperties();
+      default -> throw new IllegalArgumentException("unknown system under test '" + name
+          + "': expected etcd or raftkv");
+    };
+  }
+
+  /** The etcd-style flags both systems take. */
+  static List<String> etcdFlags(String node, List<String> allNodes) {
+    StringBuilder cluster = new StringBuilder();
+    for (String n : allNodes) {
+      cluster.append(cluster.length() == 0 ? "" : ",").append(n).append("=http://").append(n)
+          .append(':').append(PEER_PORT);
+    }
+    return List.of(
+        "--name", node,
+        "--data-dir", "/data/" + node,
+        "--listen-client-urls", "http://0.0.0.0:" + CLIENT_PORT,
+        "--advertise-client-urls", "http://" + node + ":" + CLIENT_PORT,
+        "--listen-peer-urls", "http://0.0.0.0:" + PEER_PORT,
+        "--initial-advertise-peer-urls", "http://" + node + ":" + PEER_PORT,
+        "--initial-cluster", cluster.toString(),
+        "--initial-cluster-state", "new");
+  }
+}
