@@ -7,6 +7,6 @@ final class RaftNodeFactory {
     private RaftNodeFactory() {}
 
     static RaftNode create(RaftConfig config, RaftLogStorage storage, long appliedIndex, ConfState appliedConf) {
-        throw new UnsupportedOperationException("the Raft core is being written (issue 2)");
+        return new DefaultRaftNode(config, storage, appliedIndex, appliedConf);
     }
 }

@@ -1,0 +1,284 @@
+package io.raftkv.raft.core;
+
+import io.raftkv.raft.core.confchange.MembershipChange;
+import io.raftkv.raft.core.log.RaftLog;
+import io.raftkv.raft.core.progress.Progress;
+import io.raftkv.raft.core.progress.ProgressTracker;
+import io.raftkv.raft.core.read.ReadIndexQueue;
+import io.raftkv.raft.storage.InitialState;
+import io.raftkv.raft.storage.RaftLogStorage;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The state of one Raft node and the transitions shared by every role: terms, votes, ticks,
+ * the term check every message goes through, and membership. What each role does with a
+ * message lives in {@link FollowerBehaviour}, {@link CandidateBehaviour} and
+ * {@link LeaderBehaviour}; turning state into {@link Ready}s lives in {@link DefaultRaftNode}.
+ */
+final class Raft {
+    final RaftConfig config;
+    final long id;
+    final RaftLog log;
+    final ProgressTracker tracker;
+
+    long term;
+    long vote;
+    long lead;
+    SoftState.Role role = SoftState.Role.FOLLOWER;
+
+    int electionElapsed;
+    int heartbeatElapsed;
+    int randomizedElectionTimeout;
+
+    /** Leader: the id leadership is being handed to, 0 when none. */
+    long leadTransferee;
+    /** Leader: index of the latest conf change entry; another may be proposed once it is applied. */
+    long pendingConfIndex;
+    /** Leader: bytes of proposed entries not yet committed. */
+    long uncommittedBytes;
+    ReadIndexQueue readQueue = new ReadIndexQueue();
+    /** Leader: ReadIndex requests from followers held until it has committed an entry of its term. */
+    List<Message.ReadIndexRequest> heldReadRequests = new ArrayList<>();
+
+    /** Candidate: the term whose self-vote waits for the hard state to be persisted (0 when none). */
+    long selfVotePendingTerm;
+
+    final List<Message> messages = new ArrayList<>();
+    final List<Message> messagesAfterPersist = new ArrayList<>();
+    final List<ReadState> readStates = new ArrayList<>();
+
+    final FollowerBehaviour follower = new FollowerBehaviour(this);
+    final CandidateBehaviour candidate = new CandidateBehaviour(this);
+    final LeaderBehaviour leader = new LeaderBehaviour(this);
+
+    Raft(RaftConfig config, RaftLogStorage storage, long appliedIndex, ConfState appliedConf) {
+        this.config = config;
+        this.id = config.id();
+        this.log = new RaftLog(storage);
+        this.tracker = new ProgressTracker(config.maxInflightMessages(), config.maxInflightBytes());
+        InitialState initial = storage.initialState();
+        long snapshotIndex = storage.snapshot().index();
+        // A state machine behind the storage's snapshot must restore from that snapshot first;
+        // then the snapshot's membership is the one in force.
+        ConfState conf = appliedIndex >= snapshotIndex ? appliedConf : initial.confState();
+        log.initialize(initial.hardState().commit(), Math.max(appliedIndex, snapshotIndex));
+        tracker.applyConf(conf, log.lastIndex() + 1);
+        becomeFollower(initial.hardState().term(), 0);
+        this.vote = initial.hardState().vote();
+    }
+
+    HardState hardState() {
+        return new HardState(term, vote, log.committed());
+    }
+
+    SoftState softState() {
+        return new SoftState(lead, role);
+    }
+
+    // ---- sending ----
+
+    /** Messages that promise nothing about local durability: sent before the fsync. */
+    void send(Message m) {
+        messages.add(m);
+    }
+
+    /** Votes and append acknowledgements: sent only after this Ready's persist. */
+    void sendAfterPersist(Message m) {
+        if (config.hasBug(TestOnlyBug.ACK_BEFORE_PERSIST)) {
+            messages.add(m);
+        } else {
+            messagesAfterPersist.add(m);
+        }
+    }
+
+    // ---- role transitions ----
+
+    private void reset(long newTerm) {
+        if (term != newTerm) {
+            term = newTerm;
+            vote = 0;
+        }
+        lead = 0;
+        electionElapsed = 0;
+        heartbeatElapsed = 0;
+        randomizedElectionTimeout = config.electionTicks() + config.random().nextInt(config.electionTicks());
+        leadTransferee = 0;
+        tracker.resetVotes();
+        tracker.resetProgress(log.lastIndex() + 1);
+        pendingConfIndex = 0;
+        uncommittedBytes = 0;
+        readQueue = new ReadIndexQueue();
+        heldReadRequests = new ArrayList<>();
+        selfVotePendingTerm = 0;
+    }
+
+    void becomeFollower(long newTerm, long newLead) {
+        reset(newTerm);
+        lead = newLead;
+        role = SoftState.Role.FOLLOWER;
+    }
+
+    void becomePreCandidate() {
+        if (role == SoftState.Role.LEADER) {
+            throw new IllegalStateException("leader cannot become pre-candidate");
+        }
+        // Pre-vote changes neither term nor vote: a failed pre-vote disturbs nobody.
+        tracker.resetVotes();
+        lead = 0;
+        role = SoftState.Role.PRE_CANDIDATE;
+    }
+
+    void becomeCandidate() {
+        if (role == SoftState.Role.LEADER) {
+            throw new IllegalStateException("leader cannot become candidate");
+        }
+        reset(term + 1);
+        vote = id;
+        role = SoftState.Role.CANDIDATE;
+    }
+
+    void becomeLeader() {
+        if (role != SoftState.Role.CANDIDATE) {
+            throw new IllegalStateException("only a candidate can become leader, not " + role);
+        }
+        reset(term);
+        lead = id;
+        role = SoftState.Role.LEADER;
+        Progress self = tracker.progress(id);
+        self.setMatch(log.stableLastIndex());
+        self.becomeReplicate();
+        self.setRecentActive(true);
+        // No conf change until every entry of earlier terms in our log has been applied.
+        pendingConfIndex = log.lastIndex();
+        // The no-op barrier: committing it commits everything before it (§5.4.2) and tells us our
+        // commit index is current (§8), which ReadIndex and conf changes wait for.
+        log.append(List.of(Entry.normal(term, log.lastIndex() + 1, new byte[0])));
+    }
+
+    boolean promotable() {
+        return tracker.isVoter(id) && !log.hasPendingSnapshot();
+    }
+
+    boolean committedInCurrentTerm() {
+        return log.termOrZero(log.committed()) == term;
+    }
+
+    // ---- ticks ----
+
+    void tick() {
+        if (role == SoftState.Role.LEADER) {
+            leader.tick();
+        } else {
+            electionElapsed++;
+            if (promotable() && electionElapsed >= randomizedElectionTimeout) {
+                electionElapsed = 0;
+                candidate.hup(false);
+            }
+        }
+    }
+
+    // ---- messages ----
+
+    void step(Message m) {
+        if (m.to() != id) {
+            return; // misdirected
+        }
+        if (m.term() > term) {
+            if (m instanceof Message.VoteRequest v) {
+                boolean inLease = config.checkQuorum() && lead != 0 && electionElapsed < config.electionTicks();
+                if (!v.leadershipTransfer() && inLease) {
+                    // Leader stickiness: we heard from a live leader within the election timeout, so
+                    // this candidate is disruptive (e.g. just rejoined from a partition).
+                    return;
+                }
+            }
+            if (m instanceof Message.VoteRequest v && v.preVote()) {
+                // A pre-vote never changes our term.
+            } else if (m instanceof Message.VoteResponse r && r.preVote() && r.granted()) {
+                // A granted pre-vote carries the term we would campaign in; we bump on winning.
+            } else if (m instanceof Message.AppendRequest || m instanceof Message.HeartbeatRequest
+                    || m instanceof Message.InstallSnapshotRequest) {
+                becomeFollower(m.term(), m.from());
+            } else {
+                becomeFollower(m.term(), 0);
+            }
+        } else if (m.term() < term) {
+            if ((config.checkQuorum() || config.preVote())
+                    && (m instanceof Message.AppendRequest || m instanceof Message.HeartbeatRequest)) {
+                // A stale leader (e.g. after a partition healed) would never learn our term otherwise,
+                // since with pre-vote or check-quorum we never bumped it by a vote it saw.
+                send(new Message.AppendResponse(id, m.from(), term, false, 0, 0, 0));
+            } else if (m instanceof Message.VoteRequest v && v.preVote()) {
+                send(new Message.VoteResponse(id, m.from(), term, true, false));
+            }
+            return;
+        }
+
+        if (m instanceof Message.VoteRequest v) {
+            handleVoteRequest(v);
+            return;
+        }
+        if (m instanceof Message.ReadIndexResponse r) {
+            // Valid in any role: the leader confirmed that index after our request was issued.
+            if (!r.rejected()) {
+                readStates.add(new ReadState(r.index(), r.context()));
+            }
+            return;
+        }
+        switch (role) {
+            case LEADER -> leader.step(m);
+            case CANDIDATE, PRE_CANDIDATE -> candidate.step(m);
+            case FOLLOWER -> follower.step(m);
+        }
+    }
+
+    private void handleVoteRequest(Message.VoteRequest m) {
+        boolean canVote = vote == m.from()
+                || (vote == 0 && lead == 0)
+                || (m.preVote() && m.term() > term);
+        boolean logOk = config.hasBug(TestOnlyBug.VOTE_WITHOUT_LOG_CHECK)
+                || log.isUpToDate(m.lastLogIndex(), m.lastLogTerm());
+        if (canVote && logOk) {
+            sendAfterPersist(new Message.VoteResponse(id, m.from(), m.term(), m.preVote(), true));
+            if (!m.preVote()) {
+                electionElapsed = 0;
+                vote = m.from();
+            }
+        } else {
+            sendAfterPersist(new Message.VoteResponse(id, m.from(), term, m.preVote(), false));
+        }
+    }
+
+    // ---- membership ----
+
+    ConfState applyConfChange(ConfChange change) {
+        ConfState next = MembershipChange.apply(tracker.conf(), change);
+        switchToConfig(next);
+        return next;
+    }
+
+    void switchToConfig(ConfState conf) {
+        tracker.applyConf(conf, log.lastIndex() + 1);
+        if (role != SoftState.Role.LEADER) {
+            return;
+        }
+        if (!tracker.isVoter(id)) {
+            // Removed (its removal is committed and applied): hand over to a caught-up voter if one
+            // exists so the cluster need not wait an election timeout, then step down.
+            leader.handOverOnRemoval();
+            becomeFollower(term, 0);
+            return;
+        }
+        if (leadTransferee != 0 && !tracker.isVoter(leadTransferee)) {
+            leadTransferee = 0;
+        }
+        leader.onConfigChanged();
+    }
+
+    RaftNode.Status status() {
+        return new RaftNode.Status(id, term, vote, role, lead, log.committed(), log.applied(), log.lastIndex(),
+                tracker.conf());
+    }
+}
