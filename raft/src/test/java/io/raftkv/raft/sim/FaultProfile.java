@@ -22,6 +22,7 @@ record FaultProfile(
         double slowMessageRate,
         int maxFsyncMs,
         int meanCrashIntervalMs,
+        double newLeaderCrashRate,
         int meanPartitionIntervalMs,
         int meanMembershipIntervalMs,
         int meanTransferIntervalMs,
@@ -30,8 +31,13 @@ record FaultProfile(
         int compactionThreshold) {
 
     static final int TICK_MS = 10;
+    /** One seed in this many draws the {@link #churn} profile. */
+    static final int CHURN_ONE_IN = 4;
 
     static FaultProfile draw(Random rnd) {
+        if (rnd.nextInt(CHURN_ONE_IN) == 0) {
+            return churn(rnd);
+        }
         int voters = rnd.nextInt(3) == 0 ? 5 : 3;
         return new FaultProfile(
                 voters,
@@ -49,6 +55,7 @@ record FaultProfile(
                 pick(rnd, 0.0, 0.02, 0.1),
                 (int) pick(rnd, 1, 5, 20),
                 (int) pick(rnd, 150, 400, 1500),
+                pick(rnd, 0.0, 0.0, 0.3, 0.7),
                 (int) pick(rnd, 200, 600, 2000),
                 (int) pick(rnd, 200, 800, 5000),
                 (int) pick(rnd, 300, 1500, 100_000),
@@ -57,11 +64,15 @@ record FaultProfile(
                 (int) pick(rnd, 3, 10, 50));
     }
 
-    static FaultProfile withRates(FaultProfile p, int crashMs, int partitionMs) {
-        return new FaultProfile(p.voters, p.learners, p.electionTicks, p.heartbeatTicks, p.preVote, p.checkQuorum,
-                p.maxMessageBytes, p.maxInflightMessages, p.maxUncommittedBytes, p.dropRate, p.duplicateRate,
-                p.maxDelayMs, p.slowMessageRate, p.maxFsyncMs, crashMs, partitionMs, p.meanMembershipIntervalMs,
-                p.meanTransferIntervalMs, p.meanProposalIntervalMs, p.meanReadIntervalMs, p.compactionThreshold);
+    /**
+     * Constant leader churn: five voters, one entry per message, new leaders killed within a round
+     * trip and a steady stream of writes, so that leaders die with their entries on a minority and
+     * logs diverge across several terms (the paper's figure 8).
+     */
+    static FaultProfile churn(Random rnd) {
+        return new FaultProfile(5, 0, 8 + rnd.nextInt(3), 1, rnd.nextBoolean(), rnd.nextBoolean(), 1,
+                1 + rnd.nextInt(2), 0, pick(rnd, 0.0, 0.05), 0.0, (int) pick(rnd, 4, 10), 0.0,
+                (int) pick(rnd, 2, 8), 150, 0.8, 400, 100_000, 100_000, 2, 20, 50);
     }
 
     long electionTimeoutMs() {

@@ -144,6 +144,55 @@ final class SafetyChecker {
         }
     }
 
+    /** One voter's logs as the checks see them: what it runs with, and what a crash would leave. */
+    record VoterLogs(long id, RaftLogStorage live, RaftLogStorage durable) {}
+
+    /**
+     * Leader completeness, checked ahead of time: when a leader commits {@code commit}, no voter
+     * that lacks that entry may be able to win an election, i.e. gather votes from a majority of
+     * voters whose durable logs (what they would restart with) are no more up to date than its own.
+     * This is the property the commit rule exists for; a leader that commits an older term's
+     * entry by counting replicas breaks it while a node holding a newer conflicting entry lives.
+     */
+    void checkCommitIsSafe(long leader, long leaderTerm, long commit, RaftLogStorage leaderLog, List<VoterLogs> voters) {
+        if (commit < leaderLog.firstIndex() || commit > leaderLog.lastIndex() || voters.isEmpty()) {
+            return;
+        }
+        long term = leaderLog.term(commit);
+        int majority = voters.size() / 2 + 1;
+        for (VoterLogs x : voters) {
+            for (RaftLogStorage candidateLog : List.of(x.live(), x.durable())) {
+                if (holds(candidateLog, commit, term)) {
+                    continue;
+                }
+                long lastIndex = candidateLog.lastIndex();
+                long lastTerm = termOrUnknown(candidateLog, lastIndex);
+                int wouldVote = 0;
+                for (VoterLogs v : voters) {
+                    long vLast = v.durable().lastIndex();
+                    long vTerm = termOrUnknown(v.durable(), vLast);
+                    if (lastTerm > vTerm || (lastTerm == vTerm && lastIndex >= vLast)) {
+                        wouldVote++;
+                    }
+                }
+                if (wouldVote >= majority) {
+                    throw new InvariantViolation(Invariant.LEADER_COMPLETENESS, "leader " + leader + " of term "
+                            + leaderTerm + " committed " + commit + "@" + term + ", yet node " + x.id()
+                            + " lacks it and could still be elected: its log ends at " + lastIndex + "@"
+                            + lastTerm + ", no less up to date than the durable logs of " + wouldVote + " of "
+                            + voters.size() + " voters");
+                }
+            }
+        }
+    }
+
+    private static boolean holds(RaftLogStorage log, long index, long term) {
+        if (index <= log.firstIndex() - 1) {
+            return true; // inside its snapshot: it has the committed prefix
+        }
+        return index <= log.lastIndex() && log.term(index) == term;
+    }
+
     /** State machine safety: every node applies the same entry at each index. */
     void observeApply(long node, Entry e, long chainHash) {
         long fp = Fingerprint.of(e);

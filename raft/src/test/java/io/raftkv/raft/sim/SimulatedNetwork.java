@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.function.LongFunction;
+import java.util.function.LongToIntFunction;
 
 /**
  * The simulated network: every message is delayed by a random time (so messages reorder), may
@@ -32,6 +33,7 @@ final class SimulatedNetwork {
     private final EventQueue queue;
     private final Random rnd;
     private final LongFunction<Endpoint> endpoints;
+    private final LongToIntFunction incarnations;
     private final Trace trace;
     private final Set<Link> cut = new HashSet<>();
     private double dropRate;
@@ -40,8 +42,9 @@ final class SimulatedNetwork {
     private double slowRate;
     private String partitionName = "none";
 
-    SimulatedNetwork(EventQueue queue, Random rnd, LongFunction<Endpoint> endpoints, FaultProfile profile,
-                     Trace trace) {
+    SimulatedNetwork(EventQueue queue, Random rnd, LongFunction<Endpoint> endpoints,
+                     LongToIntFunction incarnations, FaultProfile profile, Trace trace) {
+        this.incarnations = incarnations;
         this.queue = queue;
         this.rnd = rnd;
         this.endpoints = endpoints;
@@ -73,10 +76,15 @@ final class SimulatedNetwork {
         if (rnd.nextDouble() < slowRate) {
             delay += 20 + rnd.nextInt(100);
         }
-        queue.after(delay, "deliver", () -> arrive(m));
+        int senderIncarnation = incarnations.applyAsInt(m.from());
+        queue.after(delay, "deliver", () -> arrive(m, senderIncarnation));
     }
 
-    private void arrive(Message m) {
+    private void arrive(Message m, int senderIncarnation) {
+        if (incarnations.applyAsInt(m.from()) != senderIncarnation && rnd.nextBoolean()) {
+            dropped(m, "sender crashed before it left its buffers");
+            return;
+        }
         if (cut.contains(new Link(m.from(), m.to()))) {
             dropped(m, "cut in flight");
             return;
@@ -94,11 +102,11 @@ final class SimulatedNetwork {
         if (trace.on()) {
             trace.log("drop (" + why + ") " + m);
         }
-        Endpoint sender = endpoints.apply(m.from());
+        // The sender hears of the loss later, as a transport would: never inside its own send.
         if (m instanceof Message.InstallSnapshotRequest) {
-            sender.snapshotOutcome(m.to(), false);
+            queue.after(1, "snapshot failed", () -> endpoints.apply(m.from()).snapshotOutcome(m.to(), false));
         } else if (cut.contains(new Link(m.from(), m.to())) && rnd.nextInt(8) == 0) {
-            sender.unreachable(m.to());
+            queue.after(1, "unreachable", () -> endpoints.apply(m.from()).unreachable(m.to()));
         }
     }
 

@@ -12,6 +12,7 @@ import io.raftkv.raft.core.ReadState;
 import io.raftkv.raft.core.Ready;
 import io.raftkv.raft.core.Snapshot;
 import io.raftkv.raft.core.SoftState;
+import io.raftkv.raft.storage.RaftLogStorage;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -70,6 +71,16 @@ final class SimulatedNode implements SimulatedNetwork.Endpoint {
 
     NodeStateMachine stateMachine() {
         return stateMachine;
+    }
+
+    /** The log as the running node sees it (written, fsynced or not). */
+    RaftLogStorage liveLog() {
+        return disk.live();
+    }
+
+    /** What a crash would leave. */
+    RaftLogStorage durableLog() {
+        return disk.durable();
     }
 
     RaftNode.Status status() {
@@ -240,6 +251,11 @@ final class SimulatedNode implements SimulatedNetwork.Endpoint {
                     + " committed=" + rd.committedEntries().size() + " msgs=" + rd.messages().size()
                     + " after=" + rd.messagesAfterPersist().size() + " sync=" + rd.mustSync());
         }
+        rd.softState().ifPresent(soft -> {
+            if (soft.role() == SoftState.Role.LEADER) {
+                sim.onNewLeader(this);
+            }
+        });
         for (Message m : rd.messages()) {
             send(m);
         }

@@ -10,6 +10,7 @@ import io.raftkv.raft.core.ProposalRejectedException;
 import io.raftkv.raft.core.RaftConfig;
 import io.raftkv.raft.core.RaftNode;
 import io.raftkv.raft.core.ReadState;
+import io.raftkv.raft.core.SoftState;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -74,6 +75,8 @@ final class Simulation {
     private boolean probeAcknowledged;
     private boolean readServedAfterHeal;
     private long step;
+    /** The highest commit index whose safety against future elections has been checked. */
+    private long commitSafetyChecked;
 
     Simulation(SimulationSettings settings) {
         this(settings, FaultProfile.draw(new Random(settings.seed() ^ 0x5eed5eedL)));
@@ -87,6 +90,9 @@ final class Simulation {
         this.network = new SimulatedNetwork(queue, rnd, id -> {
             SimulatedNode n = nodes.get(id);
             return n == null ? nowhere : n;
+        }, id -> {
+            SimulatedNode n = nodes.get(id);
+            return n == null ? -1 : n.incarnation();
         }, profile, trace);
     }
 
@@ -148,6 +154,16 @@ final class Simulation {
             if (n.isUp()) {
                 RaftNode.Status s = n.status();
                 checker.observeStatus(s);
+                if (s.role() == SoftState.Role.LEADER) {
+                    // A leader never truncates its log, so what it holds up to its in-memory commit
+                    // index is final: record the commit the moment the leader decides it.
+                    checker.observeCommit(n.id(), s.term(), s.commitIndex(), n.liveLog());
+                    if (s.commitIndex() > commitSafetyChecked) {
+                        commitSafetyChecked = s.commitIndex();
+                        checker.checkCommitIsSafe(n.id(), s.term(), s.commitIndex(), n.liveLog(),
+                                voterLogs(s.confState()));
+                    }
+                }
             }
         }
     }
@@ -364,13 +380,7 @@ final class Simulation {
         if (up.isEmpty()) {
             return;
         }
-        int down = 0;
-        for (SimulatedNode n : nodes.values()) {
-            if (!n.isUp() && !n.isRemoved()) {
-                down++;
-            }
-        }
-        if (down >= (profile.voters() - 1) / 2 + 1) {
+        if (downCount() >= (profile.voters() - 1) / 2 + 1) {
             return; // keep enough alive that the cluster can sometimes make progress
         }
         SimulatedNode victim;
@@ -392,6 +402,49 @@ final class Simulation {
         victim.crash();
         queue.after(5 + rnd.nextInt(4 * (int) profile.electionTimeoutMs()), "restart " + victim.id(),
                 victim::restart);
+    }
+
+    /**
+     * Leaders killed right after winning leave their first entries half-replicated: the
+     * situations of the paper's figure 8 that a commit rule must survive.
+     */
+    void onNewLeader(SimulatedNode leader) {
+        stats.leadersElected++;
+        if (healed || rnd.nextDouble() >= profile.newLeaderCrashRate()) {
+            return;
+        }
+        int inc = leader.incarnation();
+        boolean isolate = rnd.nextInt(4) == 0;
+        queue.after(1 + rnd.nextInt(3 * profile.maxDelayMs() + profile.maxFsyncMs()), "fault on new leader", () -> {
+            if (healed || !leader.isUp() || leader.incarnation() != inc) {
+                return;
+            }
+            if (isolate) {
+                // Unlike a crash, a cut also loses what the leader already has in flight.
+                List<Long> rest = new ArrayList<>(nodes.keySet());
+                rest.remove(leader.id());
+                network.split("isolated new leader " + leader.id(), List.of(leader.id()), rest);
+                stats.partitions++;
+                trace.log("partition: " + network.partitionName());
+                queue.after(profile.electionTimeoutMs() + rnd.nextInt(3 * (int) profile.electionTimeoutMs()),
+                        "heal partition", network::heal);
+            } else if (downCount() <= (profile.voters() - 1) / 2) {
+                stats.crashes++;
+                leader.crash();
+                queue.after(5 + rnd.nextInt(2 * (int) profile.electionTimeoutMs()), "restart " + leader.id(),
+                        leader::restart);
+            }
+        });
+    }
+
+    private int downCount() {
+        int down = 0;
+        for (SimulatedNode n : nodes.values()) {
+            if (!n.isUp() && !n.isRemoved()) {
+                down++;
+            }
+        }
+        return down;
     }
 
     private void partition() {
@@ -562,7 +615,12 @@ final class Simulation {
                 nextProbe = queue.now() + profile.electionTimeoutMs();
                 SimulatedNode leader = leader();
                 if (leader != null && (!probeAcknowledged || !unresolved.isEmpty())) {
-                    propose(leader, true);
+                    // Lost proposals are settled once some entry is applied at their index: write
+                    // enough to reach the highest one, as clients retrying their writes would.
+                    long gap = unresolved.isEmpty() ? 1 : unresolved.lastKey() - leader.status().lastIndex();
+                    for (long i = 0; i < Math.max(1, Math.min(gap, 64)) && leader.isLeader(); i++) {
+                        propose(leader, true);
+                    }
                 }
                 if (leader != null && !readServedAfterHeal) {
                     clientRead(leader, true);
@@ -595,6 +653,17 @@ final class Simulation {
     }
 
     // ---- views of the cluster ----
+
+    private List<SafetyChecker.VoterLogs> voterLogs(ConfState conf) {
+        List<SafetyChecker.VoterLogs> out = new ArrayList<>();
+        for (long id : new TreeSet<>(conf.voters())) {
+            SimulatedNode n = nodes.get(id);
+            if (n != null && !n.isRemoved()) {
+                out.add(new SafetyChecker.VoterLogs(id, n.liveLog(), n.durableLog()));
+            }
+        }
+        return out.size() == conf.voters().size() ? out : List.of();
+    }
 
     private List<SimulatedNode> upNodes() {
         List<SimulatedNode> up = new ArrayList<>();

@@ -11,6 +11,7 @@ final class SimulationStats {
     long readsRejected;
     long readsServed;
     long crashes;
+    long leadersElected;
     long partitions;
     long confChanges;
     long transfers;
@@ -25,6 +26,7 @@ final class SimulationStats {
         readsRejected += o.readsRejected;
         readsServed += o.readsServed;
         crashes += o.crashes;
+        leadersElected += o.leadersElected;
         partitions += o.partitions;
         confChanges += o.confChanges;
         transfers += o.transfers;
@@ -34,7 +36,8 @@ final class SimulationStats {
     public String toString() {
         return "proposals=" + proposals + " (refused " + proposalsRejected + ", committed " + committed
                 + ", acknowledged " + acknowledged + ", lost to leader changes " + lost + "), reads=" + reads
-                + " (refused " + readsRejected + ", served " + readsServed + "), crashes=" + crashes
+                + " (refused " + readsRejected + ", served " + readsServed + "), leaders elected=" + leadersElected
+                + ", crashes=" + crashes
                 + ", partitions=" + partitions + ", membership changes=" + confChanges
                 + ", leadership transfers=" + transfers;
     }
