@@ -79,12 +79,12 @@ final class Simulation {
     private long commitSafetyChecked;
 
     Simulation(SimulationSettings settings) {
-        this(settings, FaultProfile.draw(new Random(settings.seed() ^ 0x5eed5eedL)));
+        this(settings, FaultProfile.draw(new Random(scramble(settings.seed() ^ 0x5eed5eedL))));
     }
 
     Simulation(SimulationSettings settings, FaultProfile profile) {
         this.settings = settings;
-        this.rnd = new Random(settings.seed());
+        this.rnd = new Random(scramble(settings.seed()));
         this.profile = profile;
         this.trace = new Trace(Boolean.getBoolean("sim.trace"), queue::now);
         this.network = new SimulatedNetwork(queue, rnd, id -> {
@@ -94,6 +94,14 @@ final class Simulation {
             SimulatedNode n = nodes.get(id);
             return n == null ? -1 : n.incarnation();
         }, profile, trace);
+    }
+
+    /** Neighbouring seeds must give unrelated runs; java.util.Random's first draws would not. */
+    private static long scramble(long seed) {
+        long z = seed + 0x9e3779b97f4a7c15L;
+        z = (z ^ (z >>> 30)) * 0xbf58476d1ce4e5b9L;
+        z = (z ^ (z >>> 27)) * 0x94d049bb133111ebL;
+        return z ^ (z >>> 31);
     }
 
     // ---- accessors for the nodes ----

@@ -3,6 +3,7 @@ package io.raftkv.raft.sim;
 import io.raftkv.raft.core.TestOnlyBug;
 import org.junit.jupiter.api.Test;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -38,6 +39,7 @@ class SimulationTest {
         long count = single.isBlank() ? Long.getLong("sim.seeds", 1000L) : 1;
 
         long started = System.nanoTime();
+        long cpuStarted = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         SimulationStats total = new SimulationStats();
         List<String> failures = new ArrayList<>();
         long failed = 0;
@@ -54,7 +56,9 @@ class SimulationTest {
             }
         }
         double seconds = (System.nanoTime() - started) / 1e9;
-        String summary = String.format("simulated %d seeds x %d steps in %.1f s: %s", count, steps, seconds, total);
+        double cpuSeconds = (ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuStarted) / 1e9;
+        String summary = String.format("simulated %d seeds x %d steps in %.1f s (%.1f s of CPU): %s", count, steps,
+                seconds, cpuSeconds, total);
         System.out.println(summary);
         if (!failures.isEmpty()) {
             fail(failed + " of " + count + " seeds broke an invariant; the first ones:\n"
