@@ -39,10 +39,13 @@ record FaultProfile(
             return churn(rnd);
         }
         int voters = rnd.nextInt(3) == 0 ? 5 : 3;
+        int electionTicks = 8 + rnd.nextInt(5);
+        // Faults come at multiples of the election timeout, so the cluster has calm spells to recover in.
+        int electionMs = electionTicks * TICK_MS;
         return new FaultProfile(
                 voters,
                 rnd.nextInt(3) == 0 ? 1 : 0,
-                8 + rnd.nextInt(5),
+                electionTicks,
                 1 + rnd.nextInt(3),
                 rnd.nextInt(5) != 0,
                 rnd.nextInt(5) != 0,
@@ -54,9 +57,9 @@ record FaultProfile(
                 (int) pick(rnd, 2, 8, 20),
                 pick(rnd, 0.0, 0.02, 0.1),
                 (int) pick(rnd, 1, 5, 20),
-                (int) pick(rnd, 150, 400, 1500),
-                pick(rnd, 0.0, 0.0, 0.3, 0.7),
-                (int) pick(rnd, 200, 600, 2000),
+                (int) pick(rnd, 4, 10, 30) * electionMs,
+                pick(rnd, 0.0, 0.0, 0.2, 0.5),
+                (int) pick(rnd, 4, 10, 30) * electionMs,
                 (int) pick(rnd, 200, 800, 5000),
                 (int) pick(rnd, 300, 1500, 100_000),
                 (int) pick(rnd, 2, 5, 15),

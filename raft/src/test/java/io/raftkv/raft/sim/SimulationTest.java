@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.fail;
  */
 class SimulationTest {
 
-    static final int DEFAULT_STEPS = 3000;
+    static final int DEFAULT_STEPS = 5000;
     private static final int MAX_FAILURES_REPORTED = 5;
 
     @Test
