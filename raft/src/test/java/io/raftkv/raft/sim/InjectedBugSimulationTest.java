@@ -44,8 +44,8 @@ class InjectedBugSimulationTest {
 
     /**
      * Without the direct check on acknowledgements, acknowledging before the fsync must still show
-     * up as what it does to the cluster once a node crashes: a lost committed entry, or a vote
-     * forgotten and cast twice.
+     * up as what it does to the cluster: a commit that a crash can undo (a lost committed entry, or
+     * a node lacking it that could be elected), or a vote forgotten and cast twice.
      */
     @Test
     void ackBeforePersistLosesCommittedDataOnCrashes() {
