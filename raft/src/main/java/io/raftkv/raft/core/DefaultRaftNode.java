@@ -88,8 +88,9 @@ final class DefaultRaftNode implements RaftNode {
 
     @Override
     public void onCompacted(long index) {
-        if (index > raft.log.applied()) {
-            throw new IllegalArgumentException("compacted to " + index + " beyond applied " + raft.log.applied());
+        // The driver snapshots what it applied; that may run ahead of advance(), never of the commit index.
+        if (index > raft.log.committed()) {
+            throw new IllegalArgumentException("compacted to " + index + " beyond commit " + raft.log.committed());
         }
         if (raft.role == SoftState.Role.LEADER) {
             raft.leader.onCompacted();
@@ -111,7 +112,7 @@ final class DefaultRaftNode implements RaftNode {
                 || !raft.messagesAfterPersist.isEmpty()
                 || !raft.readStates.isEmpty()
                 || raft.log.hasNextCommittedEntries()
-                || (raft.role == SoftState.Role.LEADER && raft.readQueue.hasQueued());
+                || (raft.role == SoftState.Role.LEADER && (raft.readQueue.hasQueued() || raft.appendsPending));
     }
 
     @Override
@@ -120,6 +121,7 @@ final class DefaultRaftNode implements RaftNode {
             throw new IllegalStateException("advance() the previous Ready before asking for the next");
         }
         if (raft.role == SoftState.Role.LEADER) {
+            raft.leader.flushAppends();
             raft.leader.flushReads();
         }
         SoftState soft = raft.softState();

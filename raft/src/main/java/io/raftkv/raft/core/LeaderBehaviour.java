@@ -309,8 +309,27 @@ final class LeaderBehaviour {
         raft.uncommittedBytes += entry.sizeBytes();
         raft.log.append(List.of(entry));
         // Our own copy counts towards commit only once persisted (selfPersisted, from advance()).
-        broadcastAppend();
+        // Followers get it at the next ready(), batched with every other proposal made meanwhile.
+        raft.appendsPending = true;
         return new Proposal(entry.index(), entry.term());
+    }
+
+    /**
+     * Sends the entries proposed since the last Ready: one batch per follower (up to
+     * maxMessageBytes per message and the in-flight window), instead of one message per proposal.
+     */
+    void flushAppends() {
+        if (!raft.appendsPending) {
+            return;
+        }
+        raft.appendsPending = false;
+        raft.tracker.forEach((peer, pr) -> {
+            if (peer != raft.id) {
+                while (maybeSendAppend(peer, false)) {
+                    // fill the window
+                }
+            }
+        });
     }
 
     /** Committed entries were handed out for applying: they no longer count as uncommitted. */

@@ -36,6 +36,8 @@ final class Raft {
     long leadTransferee;
     /** Leader: index of the latest conf change entry; another may be proposed once it is applied. */
     long pendingConfIndex;
+    /** Leader: entries were proposed since the last Ready and are not yet sent (see flushAppends). */
+    boolean appendsPending;
     /** Leader: bytes of proposed entries not yet committed. */
     long uncommittedBytes;
     ReadIndexQueue readQueue = new ReadIndexQueue();
@@ -108,6 +110,7 @@ final class Raft {
         tracker.resetVotes();
         tracker.resetProgress(log.lastIndex() + 1);
         pendingConfIndex = 0;
+        appendsPending = false;
         uncommittedBytes = 0;
         readQueue = new ReadIndexQueue();
         heldReadRequests = new ArrayList<>();

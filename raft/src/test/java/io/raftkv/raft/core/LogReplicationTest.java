@@ -147,6 +147,22 @@ class LogReplicationTest {
     }
 
     @Test
+    void batching_proposalsMadeBetweenTwoReadiesLeaveInOneAppendPerFollower() {
+        TestNetwork net = TestNetwork.of(1, 2, 3);
+        net.elect(1);
+        for (int i = 0; i < 50; i++) {
+            net.propose(1, "v" + i);
+        }
+        List<Message> queued = net.takeQueued();
+        assertThat(appendsTo(queued, 2)).isEqualTo(1);
+        assertThat(queued).filteredOn(m -> m instanceof Message.AppendRequest a && a.to() == 2).singleElement()
+                .satisfies(m -> assertThat(((Message.AppendRequest) m).entries()).hasSize(50));
+        queued.forEach(net::deliver);
+        net.deliverAll();
+        assertThat(net.member(3).appliedData()).hasSize(50);
+    }
+
+    @Test
     void theLeaderRefusesProposalsBeyondTheUncommittedByteCap() {
         long entryBytes = Entry.normal(1, 1, new byte[100]).sizeBytes();
         TestNetwork net = cluster(1 << 20, 256, 0, 5 * entryBytes, 1, 2, 3);

@@ -1,0 +1,181 @@
+package io.raftkv.server.apply;
+
+import io.raftkv.raft.core.ConfChange;
+import io.raftkv.raft.core.ConfState;
+import io.raftkv.raft.core.Entry;
+import io.raftkv.raft.core.Snapshot;
+import io.raftkv.storage.mvcc.ApplyBatchResult;
+import io.raftkv.storage.mvcc.ApplyResult;
+import io.raftkv.storage.mvcc.CommittedCommand;
+import io.raftkv.storage.mvcc.MvccStore;
+import io.raftkv.proto.mvcc.Event;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The apply thread: applies committed entries to the state machine in log order, one RocksDB
+ * write per batch, then completes the waiting client calls, wakes reads waiting for the applied
+ * index, and hands the batch's events to the watchers.
+ */
+public final class ApplyLoop implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ApplyLoop.class);
+    /** Batches queued between the Raft thread and this one; a full queue slows consensus down. */
+    private static final int QUEUE_CAPACITY = 256;
+
+    /** Work the Raft thread hands over, in order. */
+    private sealed interface Work {
+        record Committed(List<Entry> entries, Map<Long, ConfState> confStates) implements Work {}
+
+        record Restore(Snapshot snapshot) implements Work {}
+    }
+
+    /** What else must happen when something is applied; implemented by the node. */
+    public interface Hooks {
+        /** A membership change was applied (after the batch holding it was written). */
+        void membershipChanged(ConfChange change, ConfState confState);
+
+        /** The events of an applied batch, in revision order; must not block. */
+        void eventsApplied(List<Event> events, long revision);
+
+        /** The state machine was replaced by a snapshot received from the leader. */
+        void restoreSnapshot(Snapshot snapshot) throws Exception;
+
+        /** Called after every batch with the new applied index (snapshot policy lives there). */
+        void afterBatch(long appliedIndex);
+    }
+
+    private final MvccStore store;
+    private final ProposalTracker tracker;
+    private final AppliedIndexWaiter waiter;
+    private final Hooks hooks;
+    private final BlockingQueue<Work> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    public ApplyLoop(String name, MvccStore store, ProposalTracker tracker, AppliedIndexWaiter waiter, Hooks hooks) {
+        this.store = store;
+        this.tracker = tracker;
+        this.waiter = waiter;
+        this.hooks = hooks;
+        this.thread = new Thread(this::run, "apply-" + name);
+        this.thread.setDaemon(true);
+    }
+
+    public void start() {
+        thread.start();
+    }
+
+    /** Called by the Raft thread; blocks while the apply thread is far behind. */
+    public void committed(List<Entry> entries, Map<Long, ConfState> confStates) throws InterruptedException {
+        queue.put(new Work.Committed(entries, confStates));
+    }
+
+    public void restore(Snapshot snapshot) throws InterruptedException {
+        queue.put(new Work.Restore(snapshot));
+    }
+
+    /** How many batches wait to be applied: the node refuses new writes when this is high. */
+    public int backlog() {
+        return queue.size();
+    }
+
+    public boolean healthy() {
+        return failure == null && thread.isAlive();
+    }
+
+    private void run() {
+        List<Work> drained = new ArrayList<>();
+        try {
+            while (running) {
+                Work first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                drained.add(first);
+                queue.drainTo(drained);
+                List<Entry> entries = new ArrayList<>();
+                java.util.HashMap<Long, ConfState> confStates = new java.util.HashMap<>();
+                for (Work w : drained) {
+                    if (w instanceof Work.Committed c) {
+                        entries.addAll(c.entries());
+                        confStates.putAll(c.confStates());
+                    } else if (w instanceof Work.Restore r) {
+                        applyEntries(entries, confStates);
+                        entries.clear();
+                        confStates.clear();
+                        restoreFrom(r.snapshot());
+                    }
+                }
+                applyEntries(entries, confStates);
+                drained.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable t) {
+            // Applying must be deterministic on every replica: a failure here means this replica
+            // can no longer follow the log safely, so it stops applying instead of diverging.
+            failure = t;
+            log.error("apply thread failed; this node stops applying", t);
+        }
+    }
+
+    private void applyEntries(List<Entry> entries, Map<Long, ConfState> confStates) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        List<CommittedCommand> commands = new ArrayList<>(entries.size());
+        List<ConfChange> changes = new ArrayList<>();
+        for (Entry e : entries) {
+            if (e.type() == Entry.Type.CONF_CHANGE) {
+                ConfState cs = confStates.get(e.index());
+                commands.add(new CommittedCommand.MembershipChange(e.index(), e.term(), cs));
+                changes.add(ConfChange.decode(e.data()));
+            } else {
+                commands.add(CommittedCommand.ofNormalEntry(e));
+            }
+        }
+        ApplyBatchResult result = store.applyBatch(commands);
+        for (ApplyResult r : result.results()) {
+            if (r instanceof ApplyResult.Applied a && a.requestId() != 0) {
+                tracker.applied(a.requestId(), r);
+            } else if (r instanceof ApplyResult.Rejected rj && rj.requestId() != 0) {
+                tracker.applied(rj.requestId(), r);
+            }
+        }
+        long last = entries.get(entries.size() - 1).index();
+        for (int i = 0, c = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            if (e.type() == Entry.Type.CONF_CHANGE) {
+                hooks.membershipChanged(changes.get(c++), confStates.get(e.index()));
+            }
+        }
+        tracker.appliedThrough(last);
+        if (!result.events().isEmpty()) {
+            hooks.eventsApplied(result.events(), result.revision());
+        }
+        waiter.advance(Math.max(last, result.appliedIndex()));
+        hooks.afterBatch(result.appliedIndex());
+    }
+
+    private void restoreFrom(Snapshot snapshot) throws Exception {
+        hooks.restoreSnapshot(snapshot);
+        tracker.appliedThrough(snapshot.index());
+        waiter.advance(snapshot.index());
+        hooks.afterBatch(snapshot.index());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        thread.interrupt();
+        thread.join(10_000);
+    }
+}

@@ -1,0 +1,49 @@
+package io.raftkv.server.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A validated node configuration: the etcd flags a RaftKV node understands.
+ *
+ * @param initialCluster member name → its peer URLs, in the order given
+ * @param metricsUrls    where /health, /version and /metrics are served (etcd's --listen-metrics-urls)
+ */
+public record NodeConfig(
+        String name,
+        Path dataDir,
+        List<URI> listenClientUrls,
+        List<URI> advertiseClientUrls,
+        List<URI> listenPeerUrls,
+        List<URI> initialAdvertisePeerUrls,
+        Map<String, List<URI>> initialCluster,
+        ClusterState initialClusterState,
+        String initialClusterToken,
+        int heartbeatIntervalMillis,
+        int electionTimeoutMillis,
+        int maxRequestBytes,
+        long quotaBackendBytes,
+        long snapshotCount,
+        List<URI> metricsUrls) {
+
+    public NodeConfig {
+        listenClientUrls = List.copyOf(listenClientUrls);
+        advertiseClientUrls = List.copyOf(advertiseClientUrls);
+        listenPeerUrls = List.copyOf(listenPeerUrls);
+        initialAdvertisePeerUrls = List.copyOf(initialAdvertisePeerUrls);
+        initialCluster = Map.copyOf(initialCluster);
+        metricsUrls = List.copyOf(metricsUrls);
+    }
+
+    /** This member's id, derived from its advertised peer URLs like every other member derives it. */
+    public long memberId() {
+        return MemberIds.memberId(initialAdvertisePeerUrls, initialClusterToken);
+    }
+
+    /** Ticks of the Raft core: one tick per heartbeat interval. */
+    public int electionTicks() {
+        return Math.max(2, electionTimeoutMillis / heartbeatIntervalMillis);
+    }
+}

@@ -1,0 +1,27 @@
+package io.raftkv.server.raft;
+
+import io.raftkv.raft.core.ConfState;
+import io.raftkv.raft.core.Entry;
+import io.raftkv.raft.core.Snapshot;
+import io.raftkv.raft.core.SoftState;
+
+import java.util.List;
+import java.util.Map;
+
+/** What the Raft thread hands on: committed entries to apply, snapshots to install, role changes. */
+public interface RaftDriverListener {
+
+    /**
+     * Committed entries in log order. Called on the Raft thread; implementations queue them for
+     * the apply thread and may block when that queue is full (backpressure onto consensus).
+     * Membership changes among them were already applied to the core: {@code confStates} maps
+     * the index of each CONF_CHANGE entry to the configuration it produced.
+     */
+    void onCommitted(List<Entry> entries, Map<Long, ConfState> confStates) throws InterruptedException;
+
+    /** A snapshot received from the leader: restore the state machine from it before anything after it is applied. */
+    void onSnapshotReceived(Snapshot snapshot) throws InterruptedException;
+
+    /** Leader or role changed. Called on the Raft thread; must not block. */
+    void onSoftState(SoftState state, long term);
+}

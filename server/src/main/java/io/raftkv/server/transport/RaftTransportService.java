@@ -1,0 +1,187 @@
+package io.raftkv.server.transport;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.raftkv.proto.raft.ProposeRequest;
+import io.raftkv.proto.raft.ProposeResponse;
+import io.raftkv.proto.raft.RaftMessage;
+import io.raftkv.proto.raft.RaftMessageBatch;
+import io.raftkv.proto.raft.RaftTransportGrpc;
+import io.raftkv.proto.raft.SendAck;
+import io.raftkv.proto.raft.SnapshotAck;
+import io.raftkv.proto.raft.SnapshotChunk;
+import io.raftkv.proto.raft.SnapshotOffsetRequest;
+import io.raftkv.proto.raft.SnapshotOffsetResponse;
+import io.raftkv.raft.core.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+
+/**
+ * The receiving end of the peer protocol: steps peers' messages into the local core, writes
+ * incoming snapshots to disk (resumable, verified by CRC32C before use), and serves proposals
+ * that followers forward to this node when it leads.
+ */
+public final class RaftTransportService extends RaftTransportGrpc.RaftTransportImplBase {
+    private static final Logger log = LoggerFactory.getLogger(RaftTransportService.class);
+    private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+
+    /** Serves a mutation forwarded by a follower; answers once it is applied here. */
+    public interface ForwardedProposals {
+        void propose(ProposeRequest request, StreamObserver<ProposeResponse> response);
+    }
+
+    private final long clusterId;
+    private final Consumer<Message> step;
+    private final SnapshotStore snapshots;
+    private final ForwardedProposals proposals;
+
+    public RaftTransportService(long clusterId, Consumer<Message> step, SnapshotStore snapshots,
+                                ForwardedProposals proposals) {
+        this.clusterId = clusterId;
+        this.step = step;
+        this.snapshots = snapshots;
+        this.proposals = proposals;
+    }
+
+    @Override
+    public StreamObserver<RaftMessageBatch> send(StreamObserver<SendAck> ack) {
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(RaftMessageBatch batch) {
+                if (batch.getClusterId() != clusterId) {
+                    ack.onError(Status.FAILED_PRECONDITION.withDescription("raftkv: message from cluster "
+                            + Long.toUnsignedString(batch.getClusterId(), 16) + ", this is "
+                            + Long.toUnsignedString(clusterId, 16)).asRuntimeException());
+                    return;
+                }
+                for (RaftMessage m : batch.getMessagesList()) {
+                    try {
+                        step.accept(MessageCodec.decode(m));
+                    } catch (IllegalArgumentException e) {
+                        log.warn("ignoring undecodable peer message: {}", e.getMessage());
+                    }
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                // The sender reconnects; nothing to clean up here.
+            }
+
+            @Override
+            public void onCompleted() {
+                ack.onNext(SendAck.getDefaultInstance());
+                ack.onCompleted();
+            }
+        };
+    }
+
+    @Override
+    public void snapshotOffset(SnapshotOffsetRequest request, StreamObserver<SnapshotOffsetResponse> response) {
+        long offset = 0;
+        if (SAFE_ID.matcher(request.getSnapshotId()).matches()) {
+            try {
+                Path part = snapshots.incomingPart(request.getSnapshotId());
+                offset = Files.exists(part) ? Files.size(part) : 0;
+            } catch (IOException e) {
+                offset = 0;
+            }
+        }
+        response.onNext(SnapshotOffsetResponse.newBuilder().setOffset(offset).build());
+        response.onCompleted();
+    }
+
+    @Override
+    public StreamObserver<SnapshotChunk> installSnapshot(StreamObserver<SnapshotAck> ack) {
+        return new StreamObserver<>() {
+            private FileChannel file;
+            private long received;
+            private boolean failed;
+
+            @Override
+            public void onNext(SnapshotChunk chunk) {
+                if (failed) {
+                    return;
+                }
+                try {
+                    if (chunk.getClusterId() != clusterId || !SAFE_ID.matcher(chunk.getSnapshotId()).matches()) {
+                        throw new IOException("bad snapshot chunk for " + chunk.getSnapshotId());
+                    }
+                    Path part = snapshots.incomingPart(chunk.getSnapshotId());
+                    if (file == null) {
+                        Files.createDirectories(part.getParent());
+                        file = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                        if (chunk.getOffset() == 0) {
+                            file.truncate(0);
+                        } else if (file.size() < chunk.getOffset()) {
+                            throw new IOException("snapshot resume at " + chunk.getOffset() + " but only "
+                                    + file.size() + " bytes held");
+                        }
+                    }
+                    ByteBuffer data = chunk.getData().asReadOnlyByteBuffer();
+                    long position = chunk.getOffset();
+                    while (data.hasRemaining()) {
+                        position += file.write(data, position);
+                    }
+                    received = position;
+                    if (chunk.getLast()) {
+                        file.force(true);
+                        file.close();
+                        file = null;
+                        if (SnapshotSender.crc32c(part) != chunk.getCrc32C()) {
+                            Files.deleteIfExists(part);
+                            throw new IOException("snapshot " + chunk.getSnapshotId() + " failed its CRC32C check");
+                        }
+                        Files.move(part, snapshots.incomingComplete(chunk.getSnapshotId()),
+                                StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                        step.accept(MessageCodec.decode(chunk.getMessage()));
+                    }
+                } catch (IOException | RuntimeException e) {
+                    failed = true;
+                    closeQuietly();
+                    ack.onError(Status.DATA_LOSS.withDescription("raftkv: " + e.getMessage()).asRuntimeException());
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                closeQuietly(); // the partial file stays for a resumed transfer
+            }
+
+            @Override
+            public void onCompleted() {
+                closeQuietly();
+                if (!failed) {
+                    ack.onNext(SnapshotAck.newBuilder().setReceivedBytes(received).build());
+                    ack.onCompleted();
+                }
+            }
+
+            private void closeQuietly() {
+                if (file != null) {
+                    try {
+                        file.close();
+                    } catch (IOException ignored) {
+                        // nothing more to do
+                    }
+                    file = null;
+                }
+            }
+        };
+    }
+
+    @Override
+    public void propose(ProposeRequest request, StreamObserver<ProposeResponse> response) {
+        proposals.propose(request, response);
+    }
+}

@@ -1,0 +1,20 @@
+package io.raftkv.storage.mvcc;
+
+/**
+ * Settings of the state machine.
+ *
+ * @param minLeaseTtlSeconds leases granted with a shorter TTL get this one (etcd: ceil(1.5 × election timeout))
+ * @param syncWrites fsync the RocksDB WAL on every applied batch; off by default because the
+ *                   Raft log holds every entry after the last snapshot (see the README)
+ */
+public record MvccOptions(long minLeaseTtlSeconds, boolean syncWrites) {
+    public MvccOptions {
+        if (minLeaseTtlSeconds < 1) {
+            throw new IllegalArgumentException("minLeaseTtlSeconds must be >= 1: " + minLeaseTtlSeconds);
+        }
+    }
+
+    public static MvccOptions defaults() {
+        return new MvccOptions(2, false);
+    }
+}
