@@ -42,10 +42,6 @@ final class SafetyChecker {
     private final Map<Long, Long> commitChecked = new HashMap<>();
     private long maxCommitted;
 
-    long maxCommittedIndex() {
-        return maxCommitted;
-    }
-
     /** Election safety: at most one leader per term. */
     void observeStatus(RaftNode.Status status) {
         if (status.role() != SoftState.Role.LEADER) {

@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * One simulated server: the driver loop around a {@link RaftNode} that the real server will run
@@ -353,7 +354,7 @@ final class SimulatedNode implements SimulatedNetwork.Endpoint {
     }
 
     /** Runs a call into the core; anything it throws unexpectedly is a finding. */
-    private <T> T guarded(java.util.function.Supplier<T> call) {
+    private <T> T guarded(Supplier<T> call) {
         try {
             return call.get();
         } catch (InvariantViolation e) {

@@ -5,6 +5,7 @@ import io.raftkv.raft.core.ConfChange;
 import io.raftkv.raft.core.ConfState;
 import io.raftkv.raft.core.Entry;
 import io.raftkv.raft.core.HardState;
+import io.raftkv.raft.core.Message;
 import io.raftkv.raft.core.Proposal;
 import io.raftkv.raft.core.ProposalRejectedException;
 import io.raftkv.raft.core.RaftConfig;
@@ -54,7 +55,7 @@ final class Simulation {
     private final TreeMap<Long, SimulatedNode> nodes = new TreeMap<>();
     private final SimulatedNetwork.Endpoint nowhere = new SimulatedNetwork.Endpoint() {
         @Override
-        public void deliver(io.raftkv.raft.core.Message message) {}
+        public void deliver(Message message) {}
 
         @Override
         public void snapshotOutcome(long peer, boolean delivered) {}

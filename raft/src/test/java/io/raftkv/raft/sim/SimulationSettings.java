@@ -28,14 +28,6 @@ public record SimulationSettings(long seed, int steps, Set<TestOnlyBug> bugs, bo
         return new SimulationSettings(seed, steps, Set.of(), true);
     }
 
-    public SimulationSettings withBugs(Set<TestOnlyBug> newBugs) {
-        return new SimulationSettings(seed, steps, newBugs, checkAckDurability);
-    }
-
-    public SimulationSettings withAckDurabilityCheck(boolean on) {
-        return new SimulationSettings(seed, steps, bugs, on);
-    }
-
     /** One line that replays exactly this run from the repository root. */
     public String replayCommand() {
         StringBuilder sb = new StringBuilder("mvn -B -pl raft test -Dtest=SimulationTest -Dsim.seed=")
