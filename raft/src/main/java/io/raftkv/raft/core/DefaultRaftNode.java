@@ -107,7 +107,7 @@ final class DefaultRaftNode implements RaftNode {
             return true;
         }
         return raft.log.hasPendingSnapshot()
-                || !raft.log.unstableEntries().isEmpty()
+                || raft.log.hasUnstableEntries()
                 || !raft.messages.isEmpty()
                 || !raft.messagesAfterPersist.isEmpty()
                 || !raft.readStates.isEmpty()

@@ -233,6 +233,10 @@ public final class RaftLog {
         return unstable.entries();
     }
 
+    public boolean hasUnstableEntries() {
+        return unstable.hasEntries();
+    }
+
     public Optional<Snapshot> unstableSnapshot() {
         return unstable.snapshot();
     }

@@ -34,6 +34,10 @@ final class UnstableLog {
         return List.copyOf(entries);
     }
 
+    boolean hasEntries() {
+        return !entries.isEmpty();
+    }
+
     OptionalLong maybeFirstIndex() {
         return snapshot == null ? OptionalLong.empty() : OptionalLong.of(snapshot.index() + 1);
     }
