@@ -138,7 +138,8 @@ final class Simulation {
     RaftConfig coreConfig(long id) {
         return new RaftConfig(id, profile.electionTicks(), profile.heartbeatTicks(), profile.preVote(),
                 profile.checkQuorum(), profile.maxMessageBytes(), profile.maxInflightMessages(), 0,
-                profile.maxUncommittedBytes(), new Random(rnd.nextLong()), settings.bugs());
+                profile.maxUncommittedBytes(), new Random(rnd.nextLong()), Set.of())
+                .withInjectedBugs(settings.bugs());
     }
 
     // ---- the run ----
