@@ -125,10 +125,17 @@ public final class RaftLog {
         long conflict = findConflict(entries);
         if (conflict != 0) {
             if (conflict <= committed) {
-                throw new IllegalStateException("entry " + conflict + " conflicts with committed entries (commit "
-                        + committed + ")");
+                if (!skipPrevTermCheck) {
+                    throw new IllegalStateException("entry " + conflict + " conflicts with committed entries (commit "
+                            + committed + ")");
+                }
+                // The broken variant has already let logs diverge; keep going (silently) past our
+                // committed prefix so the simulator sees the divergence rather than this exception.
+                conflict = committed + 1;
             }
-            append(entries.subList((int) (conflict - (prevIndex + 1)), entries.size()));
+            if (conflict <= lastNew) {
+                append(entries.subList((int) (conflict - (prevIndex + 1)), entries.size()));
+            }
         }
         commitTo(Math.min(leaderCommit, lastNew));
         return OptionalLong.of(lastNew);
