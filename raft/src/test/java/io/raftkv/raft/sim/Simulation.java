@@ -615,39 +615,64 @@ final class Simulation {
         }
         trace.log("healed: liveness phase");
         long healedAt = queue.now();
-        // Bounded: generous for pre-vote rounds, restarts and snapshot catch-up, but finite.
-        long deadline = healedAt + 60 * profile.electionTimeoutMs() + 2000;
+        // Bounded: a leader within 60 election timeouts (+2 s for restarts and snapshots), then no
+        // stall of that length while proposals are pending (a slow profile may have a long backlog
+        // to replicate one entry per message), and never more than two simulated minutes.
+        long stallBound = 60 * profile.electionTimeoutMs() + 2000;
+        long hardDeadline = healedAt + 120_000;
+        long lastProgressAt = healedAt;
+        long highestApplied = highestApplied();
         long nextProbe = healedAt;
-        while (queue.now() < deadline) {
+        while (true) {
             if (liveAndSettled()) {
                 return;
             }
-            if (queue.now() >= nextProbe) {
-                nextProbe = queue.now() + profile.electionTimeoutMs();
+            long now = queue.now();
+            long applied = highestApplied();
+            if (applied > highestApplied) {
+                highestApplied = applied;
+                lastProgressAt = now;
+            }
+            if (leader() == null && now - healedAt > stallBound) {
+                throw new InvariantViolation(Invariant.LIVENESS_LEADER, "no leader " + (now - healedAt)
+                        + "ms after every fault healed; " + describeNodes());
+            }
+            if (now - lastProgressAt > stallBound || now > hardDeadline) {
+                throw new InvariantViolation(Invariant.LIVENESS_PROGRESS, (now - healedAt) + "ms after healing ("
+                        + (now - lastProgressAt) + "ms without any entry applied): " + unresolved.size()
+                        + " proposal indexes unresolved " + unresolved.keySet() + ", probe acknowledged="
+                        + probeAcknowledged + ", read served=" + readServedAfterHeal + "; " + describeNodes());
+            }
+            if (now >= nextProbe) {
+                nextProbe = now + profile.electionTimeoutMs();
                 SimulatedNode leader = leader();
-                if (leader != null && (!probeAcknowledged || !unresolved.isEmpty())) {
+                if (leader != null) {
                     // Lost proposals are settled once some entry is applied at their index: write
                     // enough to reach the highest one, as clients retrying their writes would.
-                    long gap = unresolved.isEmpty() ? 1 : unresolved.lastKey() - leader.status().lastIndex();
-                    for (long i = 0; i < Math.max(1, Math.min(gap, 64)) && leader.isLeader(); i++) {
+                    long gap = unresolved.isEmpty() ? 0 : unresolved.lastKey() - leader.status().lastIndex();
+                    long writes = Math.min(gap, 64);
+                    if (writes <= 0 && !probeAcknowledged) {
+                        writes = 1;
+                    }
+                    for (long i = 0; i < writes && leader.isLeader(); i++) {
                         propose(leader, true);
                     }
-                }
-                if (leader != null && !readServedAfterHeal) {
-                    clientRead(leader, true);
+                    if (!readServedAfterHeal) {
+                        clientRead(leader, true);
+                    }
                 }
                 queue.at(nextProbe, "liveness probe timer", () -> {});
             }
             runOneStep();
         }
-        if (leader() == null) {
-            throw new InvariantViolation(Invariant.LIVENESS_LEADER, "no leader " + (deadline - healedAt)
-                    + "ms after every fault healed; " + describeNodes());
+    }
+
+    private long highestApplied() {
+        long max = 0;
+        for (SimulatedNode n : nodes.values()) {
+            max = Math.max(max, n.stateMachine().appliedIndex());
         }
-        throw new InvariantViolation(Invariant.LIVENESS_PROGRESS, (deadline - healedAt) + "ms after healing: "
-                + unresolved.size() + " proposal indexes unresolved " + unresolved.keySet()
-                + ", probe acknowledged=" + probeAcknowledged + ", read served=" + readServedAfterHeal
-                + "; " + describeNodes());
+        return max;
     }
 
     private boolean liveAndSettled() {
