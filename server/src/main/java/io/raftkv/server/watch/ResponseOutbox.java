@@ -100,6 +100,12 @@ final class ResponseOutbox {
         return closed;
     }
 
+    @Override
+    public String toString() {
+        return "outbox[queued " + queue.size() + ", wip " + wip.get() + ", ready " + observer.isReady()
+                + ", control backlog " + controlBacklog.get() + ", closed " + closed + "]";
+    }
+
     private void drain() {
         int missed = 1;
         do {

@@ -49,6 +49,8 @@ public final class WatchHub implements AutoCloseable {
     private final ExecutorService deliveryExecutor;
     /** The revision of the last published batch: synced watchers have been given every event up to it. */
     private long publishedRevision;
+    /** How many times a synced watcher's full buffer sent it back to history. */
+    private long fallbacks;
     private boolean catchUpScheduled;
     private boolean closed;
 
@@ -86,6 +88,7 @@ public final class WatchHub implements AutoCloseable {
                     if (watcher.buffered.get() >= options.watcherBufferResponses()) {
                         // Too slow a reader: it resumes from history at the revision it missed.
                         it.remove();
+                        fallbacks++;
                         watcher.state = Watcher.State.UNSYNCED;
                         unsynced.add(watcher);
                         awaitRoom(watcher);
@@ -129,17 +132,39 @@ public final class WatchHub implements AutoCloseable {
         }
     }
 
-    /** How many watchers are synced and unsynced now (for metrics and tests). */
+    /**
+     * How many watchers are synced and unsynced now, and how many times since start a slow
+     * watcher fell back from synced to history (for metrics and tests).
+     */
     public Stats stats() {
         lock.lock();
         try {
-            return new Stats(synced.size(), unsynced.size());
+            return new Stats(synced.size(), unsynced.size(), fallbacks);
         } finally {
             lock.unlock();
         }
     }
 
-    public record Stats(int synced, int unsynced) {}
+    public record Stats(int synced, int unsynced, long fallbacks) {}
+
+    /** Every watcher's state, for diagnosing a stuck watch. */
+    String describe() {
+        lock.lock();
+        try {
+            StringBuilder out = new StringBuilder("published revision " + publishedRevision
+                    + ", catch-up scheduled " + catchUpScheduled + "\n");
+            for (Set<Watcher> set : List.of(synced, unsynced)) {
+                for (Watcher w : set) {
+                    out.append("  ").append(w).append(" buffered ").append(w.buffered.get())
+                            .append(" awaitingRoom ").append(w.awaitingRoom).append(" outbox ")
+                            .append(w.stream.outbox).append('\n');
+                }
+            }
+            return out.toString();
+        } finally {
+            lock.unlock();
+        }
+    }
 
     /** Stops the catch-up and delivery threads; open streams stop receiving. */
     @Override

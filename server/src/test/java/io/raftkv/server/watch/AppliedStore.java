@@ -64,11 +64,22 @@ final class AppliedStore implements AutoCloseable {
         return store.state().revision();
     }
 
+    /** A put the hub never hears of, as when a snapshot replaces the store underneath it. */
+    long putUnpublished(String key, String value) {
+        return applyOnly(InternalRequest.newBuilder()
+                .setPut(PutRequest.newBuilder().setKey(bytes(key)).setValue(bytes(value))).build()).revision();
+    }
+
     private synchronized long apply(InternalRequest request) {
-        ApplyBatchResult result = store.applyBatch(List.of(new CommittedCommand.Request(++index, 1, request)));
-        assertThat(result.results()).allSatisfy(r -> assertThat(r).isInstanceOf(ApplyResult.Applied.class));
+        ApplyBatchResult result = applyOnly(request);
         hub.publish(result.events(), result.revision());
         return result.revision();
+    }
+
+    private synchronized ApplyBatchResult applyOnly(InternalRequest request) {
+        ApplyBatchResult result = store.applyBatch(List.of(new CommittedCommand.Request(++index, 1, request)));
+        assertThat(result.results()).allSatisfy(r -> assertThat(r).isInstanceOf(ApplyResult.Applied.class));
+        return result;
     }
 
     @Override
