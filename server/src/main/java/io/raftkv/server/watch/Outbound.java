@@ -20,9 +20,7 @@ sealed interface Outbound {
 
     /** Events of one or more whole revisions for one watcher; counted in its buffer. */
     record Events(Watcher watcher, List<Event> events, long revision) implements Outbound {
-        public Events {
-            events = List.copyOf(events);
-        }
+        // The hub hands over lists nobody else holds; copying them under its lock would only cost the apply thread.
 
         @Override
         public boolean isControl() {

@@ -405,6 +405,8 @@ public final class WatchHub implements AutoCloseable {
             }
             return;
         }
+        // Filtering is pure: keep it out of the lock the apply thread needs.
+        List<Event> selected = history instanceof WatchHistory.Page p ? watcher.spec.select(p.events(), from) : List.of();
         lock.lock();
         try {
             if (watcher.state != Watcher.State.UNSYNCED || watcher.nextRevision != from) {
@@ -415,7 +417,6 @@ public final class WatchHub implements AutoCloseable {
                 return;
             }
             WatchHistory.Page page = (WatchHistory.Page) history;
-            List<Event> selected = watcher.spec.select(page.events(), from);
             if (!selected.isEmpty()) {
                 enqueueEvents(watcher, selected, page.revision());
             }

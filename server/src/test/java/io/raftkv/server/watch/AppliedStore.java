@@ -70,6 +70,15 @@ final class AppliedStore implements AutoCloseable {
                 .setPut(PutRequest.newBuilder().setKey(bytes(key)).setValue(bytes(value))).build()).revision();
     }
 
+    /** A put whose publish is timed: returns the nanoseconds {@code publish} held the calling (apply) thread. */
+    synchronized long timedPut(String key, String value) {
+        ApplyBatchResult result = applyOnly(InternalRequest.newBuilder()
+                .setPut(PutRequest.newBuilder().setKey(bytes(key)).setValue(bytes(value))).build());
+        long start = System.nanoTime();
+        hub.publish(result.events(), result.revision());
+        return System.nanoTime() - start;
+    }
+
     private synchronized long apply(InternalRequest request) {
         ApplyBatchResult result = applyOnly(request);
         hub.publish(result.events(), result.revision());
