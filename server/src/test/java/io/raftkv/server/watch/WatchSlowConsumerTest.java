@@ -197,6 +197,27 @@ class WatchSlowConsumerTest {
     }
 
     @Test
+    void aClientThatSendsCreatesButReadsNothingIsReadNoFurtherThanTheControlBacklog() {
+        int limit = WatchOptions.defaults().controlBacklogLimit();
+        WatchClient greedy = WatchClient.manual(fixture.channel, 0);
+        for (int i = 0; i < 3 * limit; i++) {
+            greedy.create(WatchCreateRequest.newBuilder().setKey(bytes("g/" + i)));
+        }
+        // Its replies cannot leave, so the server stops reading its requests at the limit.
+        await().atMost(WatchClient.WAIT).until(() -> store.hub.stats().synced() >= limit);
+        assertThat(store.hub.stats().synced()).isEqualTo(limit);
+        assertThat(greedy.pending()).isZero();
+
+        greedy.request(Integer.MAX_VALUE);
+        List<WatchResponse> created = greedy.next(3 * limit);
+        assertThat(created).extracting(WatchResponse::getWatchId)
+                .isEqualTo(LongStream.range(0, 3 * limit).boxed().toList());
+        assertThat(created).allMatch(WatchResponse::getCreated);
+        assertThat(store.hub.stats().synced()).isEqualTo(3 * limit);
+        greedy.close();
+    }
+
+    @Test
     void aLaggingWatcherAboveTheCompactionStillCatchesUp() {
         store.put("c/old", "x"); // revision 2
         store.compact(2);
