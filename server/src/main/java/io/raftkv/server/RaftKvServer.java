@@ -66,7 +66,7 @@ public final class RaftKvServer implements AutoCloseable {
                     .addService(maintenance)
                     .addService(new AuthService())
                     .addService(health.getHealthService());
-            for (io.grpc.BindableService extra : ExtraServices.create(node, guards)) {
+            for (io.grpc.ServerServiceDefinition extra : ExtraServices.create(node, guards)) {
                 b.addService(extra);
             }
             clientServers.add(b.build().start());

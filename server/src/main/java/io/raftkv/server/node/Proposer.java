@@ -39,6 +39,7 @@ import java.util.function.LongFunction;
  * request to the leader over the peer protocol, so a client may write to any member.
  */
 public final class Proposer {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Proposer.class);
     private final RaftDriver driver;
     private final ProposalTracker tracker;
     private final LongFunction<ManagedChannel> peerChannel;
@@ -109,6 +110,8 @@ public final class Proposer {
                     @Override
                     public void onError(Throwable t) {
                         Status s = Status.fromThrowable(t);
+                        log.info("forwarding a {} to leader {} failed: {}", request.getRequestCase(),
+                                Long.toUnsignedString(leader, 16), s);
                         // The leader may or may not have applied it: report what etcd reports.
                         result.completeExceptionally(s.getCode() == Status.Code.DEADLINE_EXCEEDED
                                 ? EtcdError.TIMEOUT.asException()

@@ -28,6 +28,8 @@ import io.raftkv.server.raft.RaftDriver;
 import io.raftkv.server.raft.RaftDriverListener;
 import io.raftkv.server.transport.PeerDirectory;
 import io.raftkv.server.transport.PeerTransport;
+import io.raftkv.server.watch.WatchHub;
+import io.raftkv.server.watch.WatchOptions;
 import io.raftkv.storage.log.RocksRaftLogStorage;
 import io.raftkv.storage.mvcc.MvccOptions;
 import io.raftkv.storage.mvcc.MvccStore;
@@ -50,9 +52,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BiConsumer;
 
 /**
  * One RaftKV member: its Raft log and state machine on disk, the consensus core driven by its
@@ -81,7 +81,7 @@ public final class RaftKvNode implements AutoCloseable {
     private final Proposer proposer;
     private final LeaseKeeper leases;
     private final long requestTimeoutMillis;
-    private final List<BiConsumer<List<Event>, Long>> eventListeners = new CopyOnWriteArrayList<>();
+    private final WatchHub watchHub;
     private volatile long lastSnapshotIndex;
     private volatile boolean attributesPublished;
 
@@ -98,6 +98,8 @@ public final class RaftKvNode implements AutoCloseable {
         this.store = MvccStore.open(dir.resolve("kv"), new MvccOptions(minLeaseTtl, false));
         this.members = MemberRegistry.open(dir.resolve("members.pb"));
         this.snapshots = new SnapshotFiles(dir.resolve("snap"));
+        // Etcd fragments watch responses at the request size limit.
+        this.watchHub = new WatchHub(store, WatchOptions.defaults().withFragmentBytes(config.maxRequestBytes()));
         this.lastSnapshotIndex = logStorage.snapshot().index();
 
         boolean fresh = logStorage.lastIndex() == 0 && logStorage.snapshot().index() == 0;
@@ -139,6 +141,9 @@ public final class RaftKvNode implements AutoCloseable {
     }
 
     public static RaftKvNode start(NodeConfig config) throws IOException {
+        if (!TestOnlyFaults.describe().isEmpty()) {
+            log.warn(TestOnlyFaults.describe());
+        }
         RaftKvNode node = new RaftKvNode(config);
         node.applyLoop.start();
         node.driver.start();
@@ -240,8 +245,9 @@ public final class RaftKvNode implements AutoCloseable {
                 .setRaftTerm(driver.status().term()).build();
     }
 
-    public void addEventListener(BiConsumer<List<Event>, Long> listener) {
-        eventListeners.add(listener);
+    /** The watchers of this node, fed by the apply thread. */
+    public WatchHub watchHub() {
+        return watchHub;
     }
 
     /** Proposes a mutation through the leader; completes with etcd's response once applied. */
@@ -258,6 +264,9 @@ public final class RaftKvNode implements AutoCloseable {
      * it is linearizable. Confirms leadership with a quorum (ReadIndex); followers ask the leader.
      */
     public CompletableFuture<Void> linearizableBarrier() {
+        if (TestOnlyFaults.STALE_READS) {
+            return CompletableFuture.completedFuture(null); // deliberately broken: see TestOnlyFaults
+        }
         return driver.readIndex()
                 .thenCompose(waiter::await)
                 .orTimeout(requestTimeoutMillis, TimeUnit.MILLISECONDS)
@@ -385,9 +394,7 @@ public final class RaftKvNode implements AutoCloseable {
 
         @Override
         public void eventsApplied(List<Event> events, long revision) {
-            for (BiConsumer<List<Event>, Long> l : eventListeners) {
-                l.accept(events, revision);
-            }
+            watchHub.publish(events, revision);
         }
 
         @Override
@@ -397,6 +404,7 @@ public final class RaftKvNode implements AutoCloseable {
             try (InputStream in = Files.newInputStream(file)) {
                 store.installSnapshot(in);
             }
+            watchHub.restored(store.state().revision());
             members.replaceAll(descriptor.getMembers());
             members.all().forEach(m -> {
                 if (m.getPeerUrlsCount() > 0) {
@@ -450,6 +458,7 @@ public final class RaftKvNode implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             transport.close();
+            watchHub.close();
             store.close();
             logStorage.close();
         }

@@ -35,6 +35,32 @@ final class Etcdctl {
         }
     }
 
+    /**
+     * Runs a command that does not end by itself (watch) until its output has
+     * {@code expectedLines} lines or {@code timeout} passes, then stops it.
+     */
+    String runUntil(int expectedLines, java.time.Duration timeout, Runnable whileRunning, String... args)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("etcdctl", "--endpoints=" + endpoints));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile("etcdctl", ".out");
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+        pb.environment().put("ETCDCTL_API", "3");
+        Process p = pb.start();
+        try {
+            whileRunning.run();
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline && Files.readAllLines(out).size() < expectedLines) {
+                Thread.sleep(50);
+            }
+            return Files.readString(out);
+        } finally {
+            p.destroyForcibly();
+            p.waitFor(5, TimeUnit.SECONDS);
+            Files.deleteIfExists(out);
+        }
+    }
+
     Result run(String... args) throws IOException, InterruptedException {
         return runWithInput(null, args);
     }

@@ -38,6 +38,7 @@ class EtcdctlCompatibilityTest {
     @AfterAll
     static void stopCluster() throws Exception {
         if (cluster != null) {
+            System.out.println(cluster.tails());
             cluster.close();
         }
     }
@@ -148,6 +149,39 @@ class EtcdctlCompatibilityTest {
         assertThat(one.run("snapshot", "save", file.toString()).assertOk().out()).contains("Snapshot saved at");
         // etcd's format: payload padded to 512 bytes plus a trailing 32-byte SHA-256.
         assertThat((Files.size(file) - 32) % 512).isZero();
+    }
+
+    @Test
+    @Order(8)
+    void watchPrefixFromAPastRevisionWithPrevKv() throws Exception {
+        long start = revision(etcdctl.run("put", "/w/a", "1", "-w", "json").assertOk().out());
+        etcdctl.run("put", "/w/a", "2").assertOk();
+        etcdctl.run("del", "/w/a").assertOk();
+
+        String history = etcdctl.runUntil(13, Duration.ofSeconds(30), () -> { },
+                "watch", "/w/", "--prefix", "--rev=" + start, "--prev-kv");
+        // etcdctl prints each event's type, then prev_kv when present, then the kv.
+        assertThat(history).isEqualTo("PUT\n/w/a\n1\n"
+                + "PUT\n/w/a\n1\n/w/a\n2\n"
+                + "DELETE\n/w/a\n2\n/w/a\n\n");
+    }
+
+    @Test
+    @Order(9)
+    void watchSeesLiveWritesFromAnotherMember() throws Exception {
+        Etcdctl writer = new Etcdctl(cluster.endpoint(2));
+        Etcdctl watcher = new Etcdctl(cluster.endpoint(0));
+        String live = watcher.runUntil(6, Duration.ofSeconds(30), () -> {
+            try {
+                Thread.sleep(1500); // give the watch stream time to be created before writing
+                writer.run("put", "/live/x", "1").assertOk();
+                writer.run("put", "/other", "ignored").assertOk();
+                writer.run("del", "/live/x").assertOk();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }, "watch", "/live/", "--prefix");
+        assertThat(live).isEqualTo("PUT\n/live/x\n1\nDELETE\n/live/x\n\n");
     }
 
     private static long revision(String json) {
