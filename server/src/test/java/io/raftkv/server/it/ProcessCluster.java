@@ -31,11 +31,13 @@ public final class ProcessCluster implements AutoCloseable {
     private final int[] httpPorts;
     private final Process[] processes;
     private final List<String> extraJvmArgs;
+    private final List<String> extraFlags;
 
-    private ProcessCluster(Path dir, int size, List<String> extraJvmArgs) throws IOException {
+    private ProcessCluster(Path dir, int size, List<String> extraJvmArgs, List<String> extraFlags) throws IOException {
         this.dir = dir;
         this.size = size;
         this.extraJvmArgs = extraJvmArgs;
+        this.extraFlags = extraFlags;
         clientPorts = new int[size];
         peerPorts = new int[size];
         httpPorts = new int[size];
@@ -48,8 +50,13 @@ public final class ProcessCluster implements AutoCloseable {
     }
 
     /** Starts {@code size} members and waits until one of them leads. */
-    public static ProcessCluster start(Path dir, int size, String... extraJvmArgs) throws Exception {
-        ProcessCluster cluster = new ProcessCluster(dir, size, List.of(extraJvmArgs));
+    public static ProcessCluster start(Path dir, int size) throws Exception {
+        return start(dir, size, List.of());
+    }
+
+    /** Starts {@code size} members with extra node flags (e.g. --snapshot-count 50). */
+    public static ProcessCluster start(Path dir, int size, List<String> extraFlags) throws Exception {
+        ProcessCluster cluster = new ProcessCluster(dir, size, List.of(), extraFlags);
         for (int i = 0; i < size; i++) {
             cluster.startMember(i);
         }
@@ -118,6 +125,7 @@ public final class ProcessCluster implements AutoCloseable {
                 "--initial-cluster-state", existing ? "existing" : "new",
                 "--listen-metrics-urls", "http://127.0.0.1:" + httpPorts[i],
                 "--heartbeat-interval", "50", "--election-timeout", "500"));
+        cmd.addAll(extraFlags);
         processes[i] = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile(i).toFile())).start();
     }
