@@ -83,10 +83,15 @@ public final class JetcdClient implements KvClient {
 
   /**
    * Errors that prove the request was not applied: the server validated and refused it. A
-   * NOT_FOUND lease, an invalid argument, a failed precondition. Everything else (unavailable,
+   * NOT_FOUND lease, an invalid argument, a failed precondition, "no leader". Everything else (unavailable,
    * deadline, unknown) may have been applied.
    */
   private static boolean isDefinite(Throwable cause) {
+    // "no leader" is a refusal before anything was proposed (etcd and RaftKV alike): definite.
+    // Counting it as indeterminate would only blow up the linearizability search.
+    if (String.valueOf(cause.getMessage()).contains("etcdserver: no leader")) {
+      return true;
+    }
     Status.Code code = Status.fromThrowable(cause).getCode();
     if (cause instanceof EtcdException etcd) {
       code = switch (etcd.getErrorCode()) {

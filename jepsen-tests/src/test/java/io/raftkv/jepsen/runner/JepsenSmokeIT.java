@@ -87,8 +87,9 @@ class JepsenSmokeIT {
     CheckResult linearizability = r.results().stream()
         .filter(c -> c.checker().equals("linearizable-register")).findFirst().orElseThrow();
     assertThat(linearizability.verdict()).as(r.describe()).isEqualTo(Verdict.INVALID);
-    Anomaly first = linearizability.anomalies().get(0);
-    assertThat(first.kind()).isEqualTo("nonlinearizable");
+    // Some keys may instead exhaust the search (unknown); at least one must be a named violation.
+    Anomaly first = linearizability.anomalies().stream().filter(a -> a.kind().equals("nonlinearizable"))
+        .findFirst().orElseThrow(() -> new AssertionError("no nonlinearizable key: " + r.describe()));
     assertThat(first.operations()).anySatisfy(op -> assertThat(op.f()).isEqualTo("read"));
     assertThat(Files.exists(r.reportDirectory().resolve("timelines")
         .resolve(first.key() + ".html"))).as("timeline of the failing key").isTrue();
