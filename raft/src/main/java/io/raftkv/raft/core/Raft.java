@@ -95,10 +95,26 @@ final class Raft {
         }
     }
 
+    /**
+     * Drops the after-persist messages queued in an older term when we enter {@code newTerm}.
+     * They describe state this same Ready may no longer persist: an append acknowledged in term
+     * T can be truncated by a term T' > T leader before the Ready is cut, and the Ready would then
+     * persist the truncation and still send "I hold index i of term T" to the deposed leader,
+     * which would count a replica that no longer exists (seed 874). A vote granted in T no longer
+     * matches the hard state persisted either. Within one term nothing is lost: a leader only
+     * truncates entries past what it was acknowledged (they differ from its log), and a snapshot
+     * it sends covers what it replaces. Dropping is what a lossy network may do anyway; the
+     * leader of the old term retries or learns the new term.
+     */
+    private void dropStaleAfterPersist(long newTerm) {
+        messagesAfterPersist.removeIf(m -> m.term() < newTerm);
+    }
+
     // ---- role transitions ----
 
     private void reset(long newTerm) {
         if (term != newTerm) {
+            dropStaleAfterPersist(newTerm);
             term = newTerm;
             vote = 0;
         }

@@ -64,6 +64,67 @@ class DurabilityTest {
     }
 
     @Test
+    void anAcknowledgementOfAnOlderTermDoesNotLeaveWithTheTruncationOfWhatItAcknowledged() {
+        // Seed 874: between two Readys a follower acknowledges 4..5 of term 2 (twice, the append
+        // was duplicated), then a term-3 leader truncates its log to 4@3. The Ready persists the
+        // truncation; "I hold index 5 of term 2" must not leave with it, or the term-2 leader
+        // would count a replica that is gone from disk.
+        RaftNode n = follower(2, Set.of(1L, 2L, 3L), Set.of());
+        List<Entry> term2 = List.of(Entry.normal(2, 4, "a".getBytes()), Entry.normal(2, 5, "b".getBytes()));
+        Message.AppendRequest fromOldLeader = new Message.AppendRequest(1, 2, 2, 3, 1, term2, 3);
+        n.step(fromOldLeader);
+        n.step(fromOldLeader);
+        Entry term3 = Entry.normal(3, 4, "c".getBytes());
+        n.step(new Message.AppendRequest(3, 2, 3, 3, 1, List.of(term3), 3));
+        Ready rd = n.ready();
+        assertThat(rd.entries()).containsExactly(term3);
+        assertThat(rd.hardState()).contains(new HardState(3, 0, 3));
+        assertThat(rd.messagesAfterPersist()).containsExactly(new Message.AppendResponse(2, 3, 3, false, 4, 0, 0));
+    }
+
+    @Test
+    void aVoteGrantedInAnOlderTermDoesNotLeaveWithAHardStateOfANewerOne() {
+        RaftNode n = follower(2, Set.of(1L, 2L, 3L), Set.of());
+        n.step(new Message.VoteRequest(1, 2, 2, false, 3, 1, false));
+        n.step(new Message.AppendRequest(3, 2, 3, 3, 1, List.of(), 3));
+        Ready rd = n.ready();
+        // What is persisted is (term 3, no vote): the grant for term 2 describes nothing on disk.
+        assertThat(rd.hardState()).contains(new HardState(3, 0, 3));
+        assertThat(rd.messagesAfterPersist()).containsExactly(new Message.AppendResponse(2, 3, 3, false, 3, 0, 0));
+    }
+
+    @Test
+    void acknowledgementsOfTheCurrentTermSurviveATermlessTruncation() {
+        // Within one term nothing is dropped: the leader's own entries replace stale ones past
+        // what it was acknowledged, so both acknowledgements still hold after the persist.
+        RaftNode n = follower(2, Set.of(1L, 2L, 3L), Set.of());
+        n.step(new Message.AppendRequest(3, 2, 3, 3, 1, List.of(Entry.normal(3, 4, "c".getBytes())), 3));
+        n.step(new Message.AppendRequest(3, 2, 3, 4, 3, List.of(Entry.normal(3, 5, "d".getBytes())), 3));
+        Ready rd = n.ready();
+        assertThat(rd.entries()).extracting(Entry::index).containsExactly(4L, 5L);
+        assertThat(rd.messagesAfterPersist()).containsExactly(
+                new Message.AppendResponse(2, 3, 3, false, 4, 0, 0),
+                new Message.AppendResponse(2, 3, 3, false, 5, 0, 0));
+    }
+
+    @Test
+    void aLeaderDoesNotCountAnAcknowledgementOfAnOlderTerm() {
+        TestNetwork net = TestNetwork.of(1, 2, 3);
+        net.elect(1);
+        RaftNode leader = net.node(1);
+        long term = leader.status().term();
+        long commit = leader.status().commitIndex();
+        Proposal p = net.propose(1, "x");
+        net.takeQueued(); // the appends never arrive: only the acknowledgements below speak
+        leader.step(new Message.AppendResponse(2, 1, term - 1, false, p.index(), 0, 0));
+        net.processReadies();
+        assertThat(leader.status().commitIndex()).isEqualTo(commit);
+        leader.step(new Message.AppendResponse(2, 1, term, false, p.index(), 0, 0));
+        net.processReadies();
+        assertThat(leader.status().commitIndex()).isEqualTo(p.index());
+    }
+
+    @Test
     void theBrokenVariantSendsAcknowledgementsBeforeTheFsync() {
         RaftNode n = follower(2, Set.of(1L, 2L, 3L), Set.of(TestOnlyBug.ACK_BEFORE_PERSIST));
         n.step(new Message.VoteRequest(1, 2, 2, false, 3, 1, false));
