@@ -41,6 +41,12 @@ public final class RaftKv implements SystemUnderTest {
     return "raftkv";
   }
 
+  /** RaftKV serves HTTP beside gRPC, by default on the client port + 10000. */
+  @Override
+  public int httpPort() {
+    return CLIENT_PORT + 10000;
+  }
+
   @Override
   public List<String> imageArguments() {
     return List.of("--dist", distribution.toString());

@@ -15,6 +15,11 @@ public interface SystemUnderTest {
   /** {@code etcd} or {@code raftkv}. */
   String name();
 
+  /** Where the node answers plain HTTP ({@code /version}, {@code /health}). */
+  default int httpPort() {
+    return CLIENT_PORT; // etcd multiplexes HTTP on its client port
+  }
+
   /** Arguments for {@code scripts/build-node-image} (after {@code --sut NAME}). */
   List<String> imageArguments();
 

@@ -28,11 +28,13 @@ import org.junit.jupiter.api.Test;
  */
 class NemesisBitesIT {
   private static Cluster cluster;
+  private static SystemUnderTest sut;
 
   @BeforeAll
   static void start() {
     DockerRequirement.assumeDocker();
-    cluster = Cluster.start(SystemUnderTest.fromSystemProperties(), 3);
+    sut = SystemUnderTest.fromSystemProperties();
+    cluster = Cluster.start(sut, 3);
     assertThat(cluster.awaitHealthy(Duration.ofSeconds(60))).isEmpty();
   }
 
@@ -57,7 +59,7 @@ class NemesisBitesIT {
   private static boolean reaches(Node from, Node to) {
     // busybox wget's own -T crashes after a successful transfer; timeout(1) bounds it instead
     return from.execAllowingFailure("timeout", "2", "wget", "-q", "-O", "/dev/null",
-        "http://" + to.ip() + ":" + SystemUnderTest.CLIENT_PORT + "/version").getExitCode() == 0;
+        "http://" + to.ip() + ":" + sut.httpPort() + "/version").getExitCode() == 0;
   }
 
   private static boolean serves(Node node, Duration deadline) {
