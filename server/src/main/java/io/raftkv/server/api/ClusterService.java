@@ -53,7 +53,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
     @Override
     public void memberAdd(MemberAddRequest request, StreamObserver<MemberAddResponse> response) {
-        Optional<ManagedChannel> leader = proxy.leader();
+        Optional<ManagedChannel> leader = proxy.awaitLeader();
         if (leader.isPresent()) {
             Calls.reply(Calls.fromListenable(c -> ClusterGrpc.newFutureStub(c).withDeadlineAfter(proxy.deadlineMillis(),
                     TimeUnit.MILLISECONDS).memberAdd(request), leader.get()), response);
@@ -88,7 +88,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
     @Override
     public void memberRemove(MemberRemoveRequest request, StreamObserver<MemberRemoveResponse> response) {
-        Optional<ManagedChannel> leader = proxy.leader();
+        Optional<ManagedChannel> leader = proxy.awaitLeader();
         if (leader.isPresent()) {
             Calls.reply(Calls.fromListenable(c -> ClusterGrpc.newFutureStub(c).withDeadlineAfter(proxy.deadlineMillis(),
                     TimeUnit.MILLISECONDS).memberRemove(request), leader.get()), response);
@@ -124,7 +124,7 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
 
     @Override
     public void memberPromote(MemberPromoteRequest request, StreamObserver<MemberPromoteResponse> response) {
-        Optional<ManagedChannel> leader = proxy.leader();
+        Optional<ManagedChannel> leader = proxy.awaitLeader();
         if (leader.isPresent()) {
             Calls.reply(Calls.fromListenable(c -> ClusterGrpc.newFutureStub(c).withDeadlineAfter(proxy.deadlineMillis(),
                     TimeUnit.MILLISECONDS).memberPromote(request), leader.get()), response);

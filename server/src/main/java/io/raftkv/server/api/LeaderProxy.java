@@ -33,6 +33,28 @@ public final class LeaderProxy implements AutoCloseable {
         return node.members().get(leader).filter(m -> m.getClientUrlsCount() > 0).map(this::channel);
     }
 
+    /**
+     * Like {@link #leader()}, but when the leader is known and its client URL is not yet (members
+     * announce their URLs through the log right after start), waits briefly for it. Empty when
+     * this node leads or no leader is known after the wait. Used by rare administrative calls.
+     */
+    public Optional<ManagedChannel> awaitLeader() {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (true) {
+            Optional<ManagedChannel> leader = leader();
+            boolean settled = leader.isPresent() || node.isLeader();
+            if (settled || System.nanoTime() > deadline) {
+                return leader;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return leader;
+            }
+        }
+    }
+
     private ManagedChannel channel(MemberRecord member) {
         String url = member.getClientUrls(0);
         return channels.computeIfAbsent(url, u -> {

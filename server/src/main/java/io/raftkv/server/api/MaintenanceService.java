@@ -122,7 +122,7 @@ public final class MaintenanceService extends MaintenanceGrpc.MaintenanceImplBas
     @Override
     public void moveLeader(MoveLeaderRequest request, StreamObserver<MoveLeaderResponse> response) {
         if (!node.isLeader()) {
-            var leader = proxy.leader();
+            var leader = proxy.awaitLeader();
             if (leader.isEmpty()) {
                 response.onError((node.leaderId() == 0 ? EtcdError.NO_LEADER : EtcdError.NOT_LEADER).asException());
                 return;

@@ -32,12 +32,15 @@ public final class ProcessCluster implements AutoCloseable {
     private final Process[] processes;
     private final List<String> extraJvmArgs;
     private final List<String> extraFlags;
+    /** Members 0..initialSize-1 bootstrap the cluster; the others join it later (MemberAdd). */
+    private int initialSize;
 
     private ProcessCluster(Path dir, int size, List<String> extraJvmArgs, List<String> extraFlags) throws IOException {
         this.dir = dir;
         this.size = size;
         this.extraJvmArgs = extraJvmArgs;
         this.extraFlags = extraFlags;
+        this.initialSize = size;
         clientPorts = new int[size];
         peerPorts = new int[size];
         httpPorts = new int[size];
@@ -62,6 +65,24 @@ public final class ProcessCluster implements AutoCloseable {
         }
         cluster.awaitLeader(Duration.ofSeconds(60));
         return cluster;
+    }
+
+    /**
+     * Starts the first {@code initialSize} of {@code size} members as a new cluster; the rest
+     * have ports reserved and join later, after a MemberAdd, with {@link #startMember(int)}.
+     */
+    public static ProcessCluster startWithSpares(Path dir, int size, int initialSize) throws Exception {
+        ProcessCluster cluster = new ProcessCluster(dir, size, List.of(), List.of());
+        cluster.initialSize = initialSize;
+        for (int i = 0; i < initialSize; i++) {
+            cluster.startMember(i);
+        }
+        cluster.awaitLeader(Duration.ofSeconds(60));
+        return cluster;
+    }
+
+    public String peerUrl(int i) {
+        return "http://127.0.0.1:" + peerPorts[i];
     }
 
     public int size() {
@@ -96,9 +117,10 @@ public final class ProcessCluster implements AutoCloseable {
         return dir.resolve("n" + i + ".log");
     }
 
-    private String initialCluster() {
+    private String initialCluster(int member) {
         List<String> parts = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
+        int known = member < initialSize ? initialSize : member + 1;
+        for (int i = 0; i < known; i++) {
             parts.add("n" + i + "=http://127.0.0.1:" + peerPorts[i]);
         }
         return String.join(",", parts);
@@ -121,8 +143,8 @@ public final class ProcessCluster implements AutoCloseable {
                 "--advertise-client-urls", "http://127.0.0.1:" + clientPorts[i],
                 "--listen-peer-urls", "http://127.0.0.1:" + peerPorts[i],
                 "--initial-advertise-peer-urls", "http://127.0.0.1:" + peerPorts[i],
-                "--initial-cluster", initialCluster(),
-                "--initial-cluster-state", existing ? "existing" : "new",
+                "--initial-cluster", initialCluster(i),
+                "--initial-cluster-state", existing || i >= initialSize ? "existing" : "new",
                 "--listen-metrics-urls", "http://127.0.0.1:" + httpPorts[i],
                 "--heartbeat-interval", "50", "--election-timeout", "500"));
         cmd.addAll(extraFlags);
