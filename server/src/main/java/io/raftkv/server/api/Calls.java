@@ -14,7 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /** Finishes a unary call from a future, turning every failure into a clear etcd status. */
-final class Calls {
+public final class Calls {
     private static final Logger log = LoggerFactory.getLogger(Calls.class);
 
     private Calls() {}
@@ -43,7 +43,8 @@ final class Calls {
         observer.onCompleted();
     }
 
-    static StatusRuntimeException toStatus(Throwable error) {
+    /** Any failure as the status a client sees: etcd's own errors unchanged, anything else INTERNAL. */
+    public static StatusRuntimeException toStatus(Throwable error) {
         Throwable t = error;
         while (t instanceof CompletionException && t.getCause() != null) {
             t = t.getCause();

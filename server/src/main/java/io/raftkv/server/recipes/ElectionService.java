@@ -23,6 +23,7 @@ import io.raftkv.proto.etcd.TxnRequest;
 import io.raftkv.proto.etcd.TxnResponse;
 import io.raftkv.proto.internal.InternalRequest;
 import io.raftkv.proto.mvcc.KeyValue;
+import io.raftkv.server.api.Calls;
 import io.raftkv.server.node.RaftKvNode;
 
 import java.util.Optional;
@@ -70,7 +71,7 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
                         .thenApply(v -> mine))
                 .whenComplete((mine, error) -> {
                     if (error != null) {
-                        response.onError(Replies.toStatus(error));
+                        response.onError(Calls.toStatus(error));
                         return;
                     }
                     response.onNext(CampaignResponse.newBuilder().setHeader(node.header())
@@ -86,7 +87,7 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
         proclaimIfOwner(leader.getKey(), leader.getRev(), leader.getLease(), request.getValue())
                 .whenComplete((ok, error) -> {
                     if (error != null) {
-                        response.onError(Replies.toStatus(error));
+                        response.onError(Calls.toStatus(error));
                     } else if (!ok) {
                         response.onError(Status.UNKNOWN.withDescription(NOT_LEADER).asRuntimeException());
                     } else {
@@ -112,7 +113,7 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
     public void leader(LeaderRequest request, StreamObserver<LeaderResponse> response) {
         ownership.first(request.getName()).whenComplete((head, error) -> {
             if (error != null) {
-                response.onError(Replies.toStatus(error));
+                response.onError(Calls.toStatus(error));
             } else if (head.isEmpty()) {
                 response.onError(Status.UNKNOWN.withDescription(NO_LEADER).asRuntimeException());
             } else {
@@ -162,7 +163,7 @@ public final class ElectionService extends ElectionGrpc.ElectionImplBase {
                 .build();
         node.propose(InternalRequest.newBuilder().setTxn(txn).build()).whenComplete((m, error) -> {
             if (error != null) {
-                response.onError(Replies.toStatus(error));
+                response.onError(Calls.toStatus(error));
             } else if (!((TxnResponse) m).getSucceeded()) {
                 response.onError(Status.UNKNOWN.withDescription(NOT_LEADER).asRuntimeException());
             } else {

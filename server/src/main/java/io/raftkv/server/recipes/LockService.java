@@ -9,6 +9,7 @@ import io.raftkv.proto.lock.LockRequest;
 import io.raftkv.proto.lock.LockResponse;
 import io.raftkv.proto.lock.UnlockRequest;
 import io.raftkv.proto.lock.UnlockResponse;
+import io.raftkv.server.api.Calls;
 import io.raftkv.server.node.RaftKvNode;
 
 /**
@@ -33,7 +34,7 @@ public final class LockService extends LockGrpc.LockImplBase {
                 .thenCompose(mine -> ownership.awaitTurn(request.getName(), mine, context::isCancelled))
                 .whenComplete((v, error) -> {
                     if (error != null) {
-                        response.onError(Replies.toStatus(error));
+                        response.onError(Calls.toStatus(error));
                     } else {
                         response.onNext(LockResponse.newBuilder().setHeader(node.header()).setKey(key).build());
                         response.onCompleted();
@@ -47,7 +48,7 @@ public final class LockService extends LockGrpc.LockImplBase {
                         .setDeleteRange(DeleteRangeRequest.newBuilder().setKey(request.getKey())).build())
                 .whenComplete((m, error) -> {
                     if (error != null) {
-                        response.onError(Replies.toStatus(error));
+                        response.onError(Calls.toStatus(error));
                     } else {
                         response.onNext(UnlockResponse.newBuilder().setHeader(node.header()).build());
                         response.onCompleted();
