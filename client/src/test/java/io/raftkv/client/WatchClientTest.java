@@ -110,18 +110,29 @@ class WatchClientTest {
   }
 
   @Test
-  void progressRequestAndProgressNotifyReportTheRevision() {
+  void progressRequestReportsTheRevision() {
     long rev = kv.put("wprog/k", "v").header().revision();
     Recorder requested = new Recorder();
-    Recorder notified = new Recorder();
-    try (Watcher w = client.watch().watch("wprog/none", WatchOptions.DEFAULT, requested);
-        Watcher n = client.watch().watch("wprog/none2", WatchOptions.DEFAULT.withProgressNotify(), notified)) {
+    try (Watcher w = client.watch().watch("wprog/none", WatchOptions.DEFAULT, requested)) {
       await().until(() -> w.nextRevision() > 0);
       w.requestProgress();
       await().atMost(Duration.ofSeconds(10)).until(() -> requested.progress.get() >= rev);
-      // The test cluster notifies every second.
-      await().atMost(Duration.ofSeconds(15)).until(() -> notified.progress.get() >= rev);
       assertThat(w.nextRevision()).isGreaterThan(rev);
+    }
+  }
+
+  /**
+   * Needs a cluster that sends progress notifications often: the etcd test cluster is started with
+   * a 1 s interval. RaftKV's interval is fixed at etcd's default (10 min), so client/pom.xml leaves
+   * this test out of the RaftKV run.
+   */
+  @Test
+  void progressNotifyReportsTheRevision() {
+    long rev = kv.put("wprog/k", "v").header().revision();
+    Recorder notified = new Recorder();
+    try (Watcher n = client.watch().watch("wprog/none2", WatchOptions.DEFAULT.withProgressNotify(), notified)) {
+      await().atMost(Duration.ofSeconds(15)).until(() -> notified.progress.get() >= rev);
+      assertThat(n.nextRevision()).isGreaterThan(rev);
     }
   }
 
