@@ -184,6 +184,28 @@ class EtcdctlCompatibilityTest {
         assertThat(live).isEqualTo("PUT\n/live/x\n1\nDELETE\n/live/x\n\n");
     }
 
+    @Test
+    @Order(10)
+    void httpHealthVersionAndMetrics() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + cluster.httpPort(1);
+        java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + path)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        assertThat(get.apply("/health").body()).isEqualTo("{\"health\":\"true\"}");
+        assertThat(get.apply("/version").body()).contains("\"etcdserver\":\"3.5.0\"");
+        java.net.http.HttpResponse<String> metrics = get.apply("/metrics");
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        // etcdctl check datascale reads this exact metric.
+        assertThat(metrics.body()).containsPattern("(?m)^process_resident_memory_bytes [1-9]");
+        assertThat(metrics.body()).contains("etcd_server_has_leader 1.0");
+    }
+
     private static long revision(String json) {
         Matcher m = Pattern.compile("\"revision\":(\\d+)").matcher(json);
         assertThat(m.find()).as(json).isTrue();
