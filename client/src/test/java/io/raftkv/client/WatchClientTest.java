@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -124,9 +125,10 @@ class WatchClientTest {
   /**
    * Needs a cluster that sends progress notifications often: the etcd test cluster is started with
    * a 1 s interval. RaftKV's interval is fixed at etcd's default (10 min), so client/pom.xml leaves
-   * this test out of the RaftKV run.
+   * this test (by its tag) out of the RaftKV run.
    */
   @Test
+  @Tag("raftkv-gap-progress-notify-interval")
   void progressNotifyReportsTheRevision() {
     long rev = kv.put("wprog/k", "v").header().revision();
     Recorder notified = new Recorder();
