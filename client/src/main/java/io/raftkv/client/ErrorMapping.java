@@ -98,8 +98,10 @@ public final class ErrorMapping {
       }
       return new ServerException(code, m, endpoint, cause);
     }
-    if (code == Status.Code.RESOURCE_EXHAUSTED && desc.contains("message larger than max")) {
-      // gRPC's own frame limit, hit before etcd's request-size check: the same condition for the caller.
+    if (code == Status.Code.RESOURCE_EXHAUSTED
+        && (desc.contains("message larger than max") || desc.contains("message exceeds maximum size"))) {
+      // gRPC's own frame limit, hit before etcd's request-size check: the same condition for the
+      // caller. grpc-go (etcd) says "larger than max", grpc-java (RaftKV) "exceeds maximum size".
       return new RequestTooLargeException(code, desc, endpoint, cause);
     }
     return switch (code) {

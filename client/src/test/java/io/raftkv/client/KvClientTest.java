@@ -15,7 +15,6 @@ import io.raftkv.client.testing.ClusterExtension;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -222,7 +221,6 @@ class KvClientTest {
    * ("gRPC message exceeds maximum size"), so client/pom.xml leaves this test (by its tag) out of the RaftKV run.
    */
   @Test
-  @Tag("raftkv-gap-grpc-java-frame-limit")
   void requestOverTheGrpcFrameLimitIsTyped() {
     byte[] overGrpcLimit = new byte[3 * 1024 * 1024];
     assertThatThrownBy(() -> kv.put(of("big"), ByteSequence.of(overGrpcLimit), PutOptions.DEFAULT))

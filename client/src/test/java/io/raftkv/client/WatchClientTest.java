@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -128,7 +127,6 @@ class WatchClientTest {
    * this test (by its tag) out of the RaftKV run.
    */
   @Test
-  @Tag("raftkv-gap-progress-notify-interval")
   void progressNotifyReportsTheRevision() {
     long rev = kv.put("wprog/k", "v").header().revision();
     Recorder notified = new Recorder();

@@ -132,7 +132,8 @@ public final class RaftKvCluster implements TestCluster {
         "--initial-cluster", initialCluster, "--initial-cluster-state", clusterState,
         "--initial-cluster-token", token,
         "--listen-metrics-urls", "http://127.0.0.1:" + metricsPorts.get(i),
-        "--heartbeat-interval", "50", "--election-timeout", "500");
+        "--heartbeat-interval", "50", "--election-timeout", "500",
+        "--experimental-watch-progress-notify-interval", "1s");
     try {
       Files.createDirectories(dir);
       ProcessBuilder pb = new ProcessBuilder(cmd)

@@ -10,6 +10,7 @@ import java.util.Map;
  *
  * @param initialCluster member name → its peer URLs, in the order given
  * @param metricsUrls    where /health, /version and /metrics are served (etcd's --listen-metrics-urls)
+ * @param watchProgressNotifyMillis how often watchers asking for progress_notify get one
  */
 public record NodeConfig(
         String name,
@@ -26,7 +27,8 @@ public record NodeConfig(
         int maxRequestBytes,
         long quotaBackendBytes,
         long snapshotCount,
-        List<URI> metricsUrls) {
+        List<URI> metricsUrls,
+        long watchProgressNotifyMillis) {
 
     public NodeConfig {
         listenClientUrls = List.copyOf(listenClientUrls);

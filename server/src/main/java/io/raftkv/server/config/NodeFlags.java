@@ -72,6 +72,10 @@ public final class NodeFlags {
     @Option(names = "--snapshot-count", description = "applied entries between snapshots (default: ${DEFAULT-VALUE})")
     String snapshotCount = "100000";
 
+    @Option(names = "--experimental-watch-progress-notify-interval",
+            description = "how often watchers with progress_notify get an empty response (default: ${DEFAULT-VALUE})")
+    String watchProgressNotifyInterval = "10m";
+
     @Option(names = "--listen-metrics-urls", description = "URLs for /health, /version and /metrics (default: client port + 10000)")
     String listenMetricsUrls;
 
@@ -172,9 +176,12 @@ public final class NodeFlags {
                 ? List.of(URI.create("http://" + clientUrls.get(0).getHost() + ":" + (clientUrls.get(0).getPort() + 10000)))
                 : urls("listen-metrics-urls", listenMetricsUrls);
         Path dir = Path.of(dataDir == null ? name + ".raftkv" : dataDir);
+        long progressNotifyMillis = durationMillis("experimental-watch-progress-notify-interval",
+                watchProgressNotifyInterval);
         return new NodeConfig(name, dir, clientUrls, advertiseClient, peerUrls, advertisePeer, cluster,
                 ClusterState.parse("initial-cluster-state", initialClusterState), initialClusterToken,
-                heartbeat, election, maxRequest, quota == 0 ? 2L << 30 : quota, snapshots, metrics);
+                heartbeat, election, maxRequest, quota == 0 ? 2L << 30 : quota, snapshots, metrics,
+                progressNotifyMillis);
     }
 
     private static Map<String, List<URI>> parseInitialCluster(String value) {
@@ -222,6 +229,25 @@ public final class NodeFlags {
 
     private static boolean sameUrls(List<URI> a, List<URI> b) {
         return a.stream().map(URI::toString).sorted().toList().equals(b.stream().map(URI::toString).sorted().toList());
+    }
+
+    /** Go-style durations as etcd takes them: 500ms, 10s, 10m, 1h. */
+    private static long durationMillis(String flag, String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(value.trim());
+        if (!m.matches()) {
+            throw new ConfigException(flag, "'" + value + "' is not a duration such as 500ms, 10s or 10m");
+        }
+        long n = Long.parseLong(m.group(1));
+        long millis = switch (m.group(2)) {
+            case "ms" -> n;
+            case "s" -> n * 1_000;
+            case "m" -> n * 60_000;
+            default -> n * 3_600_000;
+        };
+        if (millis <= 0) {
+            throw new ConfigException(flag, "must be positive");
+        }
+        return millis;
     }
 
     private static int positiveInt(String flag, String value) {

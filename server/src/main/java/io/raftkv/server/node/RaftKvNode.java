@@ -99,7 +99,8 @@ public final class RaftKvNode implements AutoCloseable {
         this.members = MemberRegistry.open(dir.resolve("members.pb"));
         this.snapshots = new SnapshotFiles(dir.resolve("snap"));
         // Etcd fragments watch responses at the request size limit.
-        this.watchHub = new WatchHub(store, WatchOptions.defaults().withFragmentBytes(config.maxRequestBytes()));
+        this.watchHub = new WatchHub(store, WatchOptions.defaults().withFragmentBytes(config.maxRequestBytes())
+                .withProgressNotifyInterval(java.time.Duration.ofMillis(config.watchProgressNotifyMillis())));
         this.lastSnapshotIndex = logStorage.snapshot().index();
 
         boolean fresh = logStorage.lastIndex() == 0 && logStorage.snapshot().index() == 0;
