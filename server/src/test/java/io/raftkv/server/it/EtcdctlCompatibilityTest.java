@@ -171,16 +171,18 @@ class EtcdctlCompatibilityTest {
     void watchSeesLiveWritesFromAnotherMember() throws Exception {
         Etcdctl writer = new Etcdctl(cluster.endpoint(2));
         Etcdctl watcher = new Etcdctl(cluster.endpoint(0));
+        // Watching from the next revision: the writes arrive whether the stream is created before
+        // or after them (live or replayed), so the test does not race the watch's creation.
+        long next = revision(writer.run("get", "/live/", "--prefix", "-w", "json").assertOk().out()) + 1;
         String live = watcher.runUntil(6, Duration.ofSeconds(30), () -> {
             try {
-                Thread.sleep(1500); // give the watch stream time to be created before writing
                 writer.run("put", "/live/x", "1").assertOk();
                 writer.run("put", "/other", "ignored").assertOk();
                 writer.run("del", "/live/x").assertOk();
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
-        }, "watch", "/live/", "--prefix");
+        }, "watch", "/live/", "--prefix", "--rev=" + next);
         assertThat(live).isEqualTo("PUT\n/live/x\n1\nDELETE\n/live/x\n\n");
     }
 

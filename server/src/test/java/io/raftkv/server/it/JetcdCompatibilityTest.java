@@ -148,7 +148,9 @@ class JetcdCompatibilityTest {
         long lease2 = client.getLeaseClient().grant(30).get(10, TimeUnit.SECONDS).getID();
         LockResponse first = lockClient.lock(bs("/locks/j"), lease1).get(10, TimeUnit.SECONDS);
         CompletableFuture<LockResponse> second = lockClient.lock(bs("/locks/j"), lease2);
-        Thread.sleep(500); // the second contender must still be waiting: nothing would wake it
+        // Once the second contender's key is queued behind the holder's, it must be waiting.
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.getKVClient()
+                .get(bs("/locks/j/"), GetOption.builder().isPrefix(true).build()).get(5, TimeUnit.SECONDS).getCount() == 2);
         assertThat(second).isNotDone();
         lockClient.unlock(first.getKey()).get(10, TimeUnit.SECONDS);
         LockResponse got = second.get(10, TimeUnit.SECONDS);
@@ -178,16 +180,17 @@ class JetcdCompatibilityTest {
     void watchResumesAfterTheWatchedMemberIsKilled() throws Exception {
         int watched = 0;
         List<String> seen = Collections.synchronizedList(new ArrayList<>());
+        // From the next revision: the first write is delivered however the stream's creation races it.
+        long next = client.getKVClient().get(bs("/wr/")).get(10, TimeUnit.SECONDS).getHeader().getRevision() + 1;
         try (Client single = Client.builder().endpoints("http://" + cluster.endpoint(watched),
                 "http://" + cluster.endpoint(1), "http://" + cluster.endpoint(2)).build();
              Watch.Watcher w = single.getWatchClient().watch(bs("/wr/"),
-                     WatchOption.builder().isPrefix(true).build(), response -> {
+                     WatchOption.builder().isPrefix(true).withRevision(next).build(), response -> {
                          for (WatchEvent e : response.getEvents()) {
                              KeyValue kv = e.getKeyValue();
                              seen.add(e.getEventType() + " " + kv.getKey() + "=" + kv.getValue() + "@" + kv.getModRevision());
                          }
                      })) {
-            Thread.sleep(1000); // let the watch register before writing
             var kv = client.getKVClient();
             kv.put(bs("/wr/1"), bs("a")).get(10, TimeUnit.SECONDS);
             await().atMost(Duration.ofSeconds(20)).until(() -> seen.size() == 1);
