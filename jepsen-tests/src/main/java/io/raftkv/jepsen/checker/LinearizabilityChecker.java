@@ -31,6 +31,12 @@ import java.util.function.Predicate;
  * be linearized anywhere after their invocation, and "never" is the same as "after every
  * determinate op", so the search succeeds once every OK op is linearized.
  *
+ * <p>Symmetry: indeterminate ops with the same function and argument (with values 0..4 there are
+ * many) are interchangeable once invoked, so they are linearized only in invocation order: an op
+ * is skipped while an earlier identical one is still unlinearized. Any linearization that picks
+ * the later one can swap the two, so no history is rejected for it, and the search no longer
+ * explores every subset of identical pending writes.
+ *
  * <p>Bounds: more than {@code maxOpsPerKey} relevant ops on a key, a search longer than the
  * time limit, or more than {@code maxCachedConfigurations} configurations yield UNKNOWN.
  */
@@ -111,7 +117,48 @@ public final class LinearizabilityChecker<S> {
     }
   }
 
-  private record Configuration<S>(BitSet linearized, S state) {}
+  private record Configuration<S>(BitSet linearizedDeterminate, S state) {}
+
+  /**
+   * Configurations already explored, with subsumption: (determinate ops D, indeterminate ops I,
+   * state S) is covered by an explored (D, I', S) with I' a subset of I. Indeterminate ops have
+   * no return to wait for, so every continuation from (D, I, S) also works from (D, I', S): if
+   * that one was explored without success, so would this one be. This keeps timed-out writes from
+   * multiplying the search by the ways of using them up.
+   */
+  private static final class ExploredConfigurations<S> {
+    private final BitSet indeterminate;
+    private final Map<Configuration<S>, List<BitSet>> explored = new HashMap<>();
+    private long size;
+
+    ExploredConfigurations(BitSet indeterminate) {
+      this.indeterminate = indeterminate;
+    }
+
+    /** Records the configuration; false if it (or one that covers it) was already explored. */
+    boolean add(BitSet linearized, S state) {
+      BitSet determinate = (BitSet) linearized.clone();
+      determinate.andNot(indeterminate);
+      BitSet used = (BitSet) linearized.clone();
+      used.and(indeterminate);
+      List<BitSet> usages = explored.computeIfAbsent(new Configuration<>(determinate, state),
+          k -> new ArrayList<>(1));
+      for (BitSet earlier : usages) {
+        BitSet notInUsed = (BitSet) earlier.clone();
+        notInUsed.andNot(used);
+        if (notInUsed.isEmpty()) {
+          return false;
+        }
+      }
+      usages.add(used);
+      size++;
+      return true;
+    }
+
+    long size() {
+      return size;
+    }
+  }
 
   private record Frame<S>(Entry call, S stateBefore) {}
 
@@ -120,6 +167,8 @@ public final class LinearizabilityChecker<S> {
     private final List<Operation> ops;
     private final Entry head = new Entry(-1, false, null);
     private final int determinate;
+    /** For an indeterminate op: the latest earlier-invoked indeterminate op identical to it, or -1. */
+    private final int[] earlierTwin;
 
     // The deepest point reached, to explain a failure.
     private int bestDepth = -1;
@@ -151,11 +200,32 @@ public final class LinearizabilityChecker<S> {
         last = e;
       }
       this.determinate = (int) ops.stream().filter(o -> o.outcome() == OpType.OK).count();
+      this.earlierTwin = new int[ops.size()];
+      java.util.Arrays.fill(earlierTwin, -1);
+      Map<String, Integer> lastBySignature = new HashMap<>();
+      for (Entry e = head.next; e != null; e = e.next) {
+        if (e.call && e.op.outcome() == OpType.INFO) {
+          Integer previous = lastBySignature.put(e.op.f() + " " + e.op.argument(), e.id);
+          earlierTwin[e.id] = previous == null ? -1 : previous;
+        }
+      }
+    }
+
+    /** Whether an identical indeterminate op invoked earlier is still waiting to be linearized. */
+    private boolean twinGoesFirst(Entry call, BitSet linearized) {
+      int twin = earlierTwin[call.id];
+      return twin >= 0 && !linearized.get(twin);
     }
 
     KeyResult run() {
       long deadline = System.nanoTime() + timeLimitPerKey.toNanos();
-      Set<Configuration<S>> cache = new HashSet<>();
+      BitSet indeterminate = new BitSet(ops.size());
+      for (int i = 0; i < ops.size(); i++) {
+        if (ops.get(i).outcome() != OpType.OK) {
+          indeterminate.set(i);
+        }
+      }
+      ExploredConfigurations<S> cache = new ExploredConfigurations<>(indeterminate);
       Deque<Frame<S>> stack = new ArrayDeque<>();
       BitSet linearized = new BitSet(ops.size());
       int linearizedDeterminate = 0;
@@ -171,12 +241,14 @@ public final class LinearizabilityChecker<S> {
           return unknown("search exceeded " + maxCachedConfigurations + " configurations",
               cache.size());
         }
-        if (entry.call) {
+        if (entry.call && twinGoesFirst(entry, linearized)) {
+          entry = entry.next;
+        } else if (entry.call) {
           Optional<S> next = model.step(state, entry.op);
           if (next.isPresent()) {
             BitSet after = (BitSet) linearized.clone();
             after.set(entry.id);
-            if (cache.add(new Configuration<>(after, next.get()))) {
+            if (cache.add(after, next.get())) {
               stack.push(new Frame<>(entry, state));
               state = next.get();
               linearized = after;

@@ -154,6 +154,8 @@ public final class MemberRegistry {
                 ch.force(true);
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            // The rename itself is durable only once the directory is.
+            io.raftkv.storage.snapshot.DirectoryInstall.fsyncDirectory(file.getParent());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the member table " + file, e);
         }

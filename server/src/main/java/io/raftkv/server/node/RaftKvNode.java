@@ -92,10 +92,12 @@ public final class RaftKvNode implements AutoCloseable {
         this.requestTimeoutMillis = 5_000L + 2L * config.electionTimeoutMillis();
         Path dir = config.dataDir();
         Files.createDirectories(dir);
-        this.logStorage = RocksRaftLogStorage.open(dir.resolve("raft"));
+        this.logStorage = RocksRaftLogStorage.open(dir.resolve("raft"), RocksRaftLogStorage.RecentEntriesLimit.DEFAULT,
+                TestOnlyFaults.logDurability());
         // etcd's minimum lease TTL: a lease must outlive one leader election.
         long minLeaseTtl = Math.max(1, (long) Math.ceil(1.5 * config.electionTimeoutMillis() / 1000.0));
-        this.store = MvccStore.open(dir.resolve("kv"), new MvccOptions(minLeaseTtl, false));
+        this.store = MvccStore.open(dir.resolve("kv"), new MvccOptions(minLeaseTtl, false,
+                TestOnlyFaults.stateMachineDurability()));
         this.members = MemberRegistry.open(dir.resolve("members.pb"));
         this.snapshots = new SnapshotFiles(dir.resolve("snap"));
         // Etcd fragments watch responses at the request size limit.

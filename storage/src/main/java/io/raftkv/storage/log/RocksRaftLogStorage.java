@@ -1,5 +1,7 @@
 package io.raftkv.storage.log;
 
+import io.raftkv.storage.WriteDurability;
+
 import io.raftkv.raft.core.ConfState;
 import io.raftkv.raft.core.Entry;
 import io.raftkv.raft.core.HardState;
@@ -91,7 +93,8 @@ public final class RocksRaftLogStorage implements RaftLogStorage, AutoCloseable 
     private boolean closed;
 
     private RocksRaftLogStorage(Path directory, DBOptions dbOptions, ColumnFamilyOptions familyOptions,
-                                List<ColumnFamilyHandle> handles, RocksDB db, RecentEntriesLimit limit) {
+                                List<ColumnFamilyHandle> handles, RocksDB db, RecentEntriesLimit limit,
+                                WriteDurability durability) {
         this.directory = directory;
         this.dbOptions = dbOptions;
         this.familyOptions = familyOptions;
@@ -99,7 +102,8 @@ public final class RocksRaftLogStorage implements RaftLogStorage, AutoCloseable 
         this.db = db;
         this.entriesFamily = handles.get(1);
         this.metaFamily = handles.get(2);
-        this.syncWrite = new WriteOptions().setSync(true);
+        this.syncWrite = new WriteOptions().setSync(durability.honoursFsync())
+                .setDisableWAL(durability.skipsWal(true));
         this.recent = new RecentEntries(limit.entries(), limit.bytes());
     }
 
@@ -120,6 +124,19 @@ public final class RocksRaftLogStorage implements RaftLogStorage, AutoCloseable 
 
     /** As {@link #open(Path, RecentEntriesLimit)}, counting RocksDB's tickers (WAL syncs...) into {@code statistics}. */
     static RocksRaftLogStorage open(Path directory, RecentEntriesLimit limit, Optional<Statistics> statistics) {
+        return open(directory, limit, statistics, WriteDurability.PRODUCTION);
+    }
+
+    /**
+     * As {@link #open(Path, RecentEntriesLimit)}; {@code durability} other than
+     * {@link WriteDurability#PRODUCTION} is for the fault-injection harness only.
+     */
+    public static RocksRaftLogStorage open(Path directory, RecentEntriesLimit limit, WriteDurability durability) {
+        return open(directory, limit, Optional.empty(), durability);
+    }
+
+    private static RocksRaftLogStorage open(Path directory, RecentEntriesLimit limit, Optional<Statistics> statistics,
+                                            WriteDurability durability) {
         Path dir = directory.toAbsolutePath();
         try {
             Files.createDirectories(dir);
@@ -131,7 +148,9 @@ public final class RocksRaftLogStorage implements RaftLogStorage, AutoCloseable 
                 .setCreateMissingColumnFamilies(true)
                 // The meta family is written rarely; bound the WAL so its old segments get flushed away.
                 .setMaxTotalWalSize(64L << 20)
-                .setKeepLogFileNum(2);
+                .setKeepLogFileNum(2)
+                // Without a WAL only atomic flushes keep the two families consistent after a crash.
+                .setAtomicFlush(durability.unsyncedLostOnCrash());
         statistics.ifPresent(dbOptions::setStatistics);
         ColumnFamilyOptions familyOptions = new ColumnFamilyOptions();
         List<ColumnFamilyDescriptor> descriptors = List.of(
@@ -147,7 +166,7 @@ public final class RocksRaftLogStorage implements RaftLogStorage, AutoCloseable 
             dbOptions.close();
             throw new UncheckedIOException(new IOException("cannot open the Raft log in " + dir + ": " + e.getMessage(), e));
         }
-        RocksRaftLogStorage storage = new RocksRaftLogStorage(dir, dbOptions, familyOptions, handles, db, limit);
+        RocksRaftLogStorage storage = new RocksRaftLogStorage(dir, dbOptions, familyOptions, handles, db, limit, durability);
         try {
             storage.load();
         } catch (RuntimeException e) {

@@ -1,5 +1,7 @@
 package io.raftkv.storage.mvcc;
 
+import io.raftkv.storage.WriteDurability;
+
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -50,9 +52,11 @@ final class MvccDatabase implements AutoCloseable {
         this.leaseKeys = handles.get(5);
     }
 
-    static MvccDatabase open(Path dir) {
+    static MvccDatabase open(Path dir, WriteDurability durability) {
         RocksDB.loadLibrary();
-        DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true);
+        DBOptions dbOptions = new DBOptions().setCreateIfMissing(true).setCreateMissingColumnFamilies(true)
+                // Without a WAL only atomic flushes keep the column families consistent after a crash.
+                .setAtomicFlush(durability.unsyncedLostOnCrash());
         ColumnFamilyOptions cfOptions = new ColumnFamilyOptions();
         List<ColumnFamilyDescriptor> descriptors = new ArrayList<>();
         descriptors.add(new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, cfOptions));

@@ -84,7 +84,7 @@ public final class MvccStore implements AutoCloseable {
     }
 
     private void reopen() {
-        tables = MvccDatabase.open(live);
+        tables = MvccDatabase.open(live, options.durability());
         try (StateView.OfSnapshot view = new StateView.OfSnapshot(tables)) {
             state = readState(view);
         }
@@ -154,7 +154,9 @@ public final class MvccStore implements AutoCloseable {
                 AppliedState after = new AppliedState(index, term, confState, writer.revision, writer.compactRevision,
                         writer.alarms);
                 batch.put(tables.meta, MvccDatabase.META_KEY, after.toMeta().toByteArray());
-                try (WriteOptions writeOptions = new WriteOptions().setSync(options.syncWrites())) {
+                boolean sync = options.syncWrites() && options.durability().honoursFsync();
+                try (WriteOptions writeOptions = new WriteOptions().setSync(sync)
+                        .setDisableWAL(options.durability().skipsWal(options.syncWrites()))) {
                     tables.db.write(writeOptions, batch);
                 }
                 state = after;
