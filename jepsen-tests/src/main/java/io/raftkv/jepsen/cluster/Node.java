@@ -63,6 +63,33 @@ public final class Node {
     exec(command);
   }
 
+  /**
+   * Kills the node and keeps it down until {@link #release}; unlike {@code ctl kill}, other
+   * nemeses' heals ({@code ctl start}) do not bring it back.
+   */
+  public void hold() {
+    ctl("hold");
+  }
+
+  public void release() {
+    ctl("release");
+  }
+
+  /** Deletes the node's data directory (it must be down). */
+  public void wipeData() {
+    exec("rm", "-rf", "/data/" + name);
+  }
+
+  /** Runs the node with this command line from its next start on. */
+  public void runWith(java.util.List<String> command) {
+    String[] args = new String[command.size() + 1];
+    args[0] = "command";
+    for (int i = 0; i < command.size(); i++) {
+      args[i + 1] = command.get(i);
+    }
+    ctl(args);
+  }
+
   /** The node's own log, for reports when something goes wrong. */
   public String log() {
     return execAllowingFailure("/bin/sh", "-c", "tail -n 200 /data/node.log").getStdout();

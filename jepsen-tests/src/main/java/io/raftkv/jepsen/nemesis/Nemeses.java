@@ -10,7 +10,8 @@ public final class Nemeses {
   public static final List<String> NAMES = List.of(
       "partition-one", "partition-leader", "partition-halves", "partition-ring",
       "partition-bridge", "partition", "loss", "kill-one", "kill-leader", "kill-majority",
-      "kill", "pause-one", "pause-leader", "pause", "clock-skew", "clock-strobe", "clock");
+      "kill", "crash-one", "crash-leader", "crash-majority", "crash-all", "crash", "pause-one",
+      "pause-leader", "pause", "clock-skew", "clock-strobe", "clock", "member");
 
   /** One name may stand for several nemeses ({@code partition} = every partition shape). */
   public static List<Nemesis> named(String name) {
@@ -29,6 +30,13 @@ public final class Nemeses {
       case "kill-majority" -> List.of(new KillNemesis(Target.MAJORITY));
       case "kill" -> List.of(new KillNemesis(Target.ONE), new KillNemesis(Target.LEADER),
           new KillNemesis(Target.MAJORITY));
+      case "crash-one" -> List.of(KillNemesis.crash(Target.ONE));
+      case "crash-leader" -> List.of(KillNemesis.crash(Target.LEADER));
+      case "crash-majority" -> List.of(KillNemesis.crash(Target.MAJORITY));
+      case "crash-all" -> List.of(KillNemesis.crash(Target.ALL));
+      case "crash" -> List.of(KillNemesis.crash(Target.ONE), KillNemesis.crash(Target.LEADER),
+          KillNemesis.crash(Target.MAJORITY), KillNemesis.crash(Target.ALL));
+      case "member" -> List.of(new MembershipNemesis());
       case "pause-one" -> List.of(new PauseNemesis(Target.ONE));
       case "pause-leader" -> List.of(new PauseNemesis(Target.LEADER));
       case "pause" -> List.of(new PauseNemesis(Target.ONE), new PauseNemesis(Target.LEADER));

@@ -14,4 +14,12 @@ public interface Nemesis {
   String inject(Cluster cluster, Random random);
 
   void heal(Cluster cluster);
+
+  /**
+   * Whether this nemesis needs nodes whose kill loses un-fsynced writes
+   * ({@link io.raftkv.jepsen.sut.SystemUnderTest#losingUnsyncedWritesOnCrash}).
+   */
+  default boolean needsUnsyncedWritesLostOnCrash() {
+    return false;
+  }
 }

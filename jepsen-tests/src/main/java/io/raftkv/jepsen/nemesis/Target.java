@@ -9,7 +9,7 @@ import java.util.Random;
 
 /** Which nodes a process fault hits. */
 public enum Target {
-  ONE, LEADER, MAJORITY;
+  ONE, LEADER, MAJORITY, ALL;
 
   /** Picks the nodes; LEADER falls back to a random node when no leader is known. */
   public List<Node> pick(Cluster cluster, Random random) {
@@ -19,6 +19,7 @@ public enum Target {
       case ONE -> List.of(shuffled.get(0));
       case LEADER -> List.of(cluster.leader().orElse(shuffled.get(0)));
       case MAJORITY -> List.copyOf(shuffled.subList(0, cluster.majority()));
+      case ALL -> List.copyOf(shuffled);
     };
   }
 }

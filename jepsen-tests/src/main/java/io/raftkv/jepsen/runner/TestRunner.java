@@ -9,6 +9,7 @@ import io.raftkv.jepsen.cluster.Node;
 import io.raftkv.jepsen.history.History;
 import io.raftkv.jepsen.history.HistoryRecorder;
 import io.raftkv.jepsen.history.OpType;
+import io.raftkv.jepsen.nemesis.Nemesis;
 import io.raftkv.jepsen.nemesis.NemesisSchedule;
 import io.raftkv.jepsen.nemesis.Nemeses;
 import io.raftkv.jepsen.report.ReportWriter;
@@ -42,18 +43,22 @@ public final class TestRunner {
 
   public RunResult run(TestConfig config) {
     Workload workload = Workload.named(config.workload());
-    try (Cluster cluster = Cluster.start(sut, config.nodes())) {
+    List<Nemesis> nemeses = Nemeses.parse(config.nemeses());
+    SystemUnderTest system = nemeses.stream().anyMatch(Nemesis::needsUnsyncedWritesLostOnCrash)
+        ? sut.losingUnsyncedWritesOnCrash() : sut;
+    try (Cluster cluster = Cluster.start(system, config.nodes())) {
       List<Node> unhealthy = cluster.awaitHealthy(Duration.ofSeconds(60));
       if (!unhealthy.isEmpty()) {
         throw new IllegalStateException("cluster never became healthy; nodes " + unhealthy
             + " did not answer (" + cluster.lastHealthError() + "). Last log of "
             + unhealthy.get(0) + ":\n" + unhealthy.get(0).log());
       }
-      return run(config, workload, cluster);
+      return run(config, workload, nemeses, cluster);
     }
   }
 
-  private RunResult run(TestConfig config, Workload workload, Cluster cluster) {
+  private RunResult run(TestConfig config, Workload workload, List<Nemesis> nemeses,
+      Cluster cluster) {
     HistoryRecorder recorder = new HistoryRecorder();
     List<KvClient> perNode = cluster.nodes().stream().map(cluster::client).toList();
     List<KvClient> workerClients = new ArrayList<>();
@@ -87,7 +92,7 @@ public final class TestRunner {
         }, "client-" + w);
         threads.add(t);
       }
-      NemesisSchedule schedule = new NemesisSchedule(cluster, Nemeses.parse(config.nemeses()),
+      NemesisSchedule schedule = new NemesisSchedule(cluster, nemeses,
           config.seed(), recorder, config.quietPeriod(), config.faultPeriod());
       Thread nemesisThread = new Thread(schedule, "nemesis");
       threads.forEach(Thread::start);

@@ -18,10 +18,10 @@ public final class Etcd implements SystemUnderTest {
   }
 
   @Override
-  public List<String> command(String node, List<String> allNodes) {
+  public List<String> command(String node, List<String> members, boolean joining) {
     List<String> command = new ArrayList<>();
     command.add("/usr/bin/etcd");
-    command.addAll(SystemUnderTest.etcdFlags(node, allNodes));
+    command.addAll(SystemUnderTest.etcdFlags(node, members, joining));
     command.addAll(List.of("--initial-cluster-token", "jepsen"));
     return command;
   }

@@ -11,17 +11,24 @@ import java.util.Optional;
  * The RaftKV node: a jlink'd JRE and the server module's distribution (a directory with
  * {@code bin/raftkv-server} and {@code lib/*.jar}), located by {@code -Djepsen.raftkv.dist}.
  *
- * <p>Seeded bugs: {@code -Djepsen.raftkv.bug=stale-reads} passes {@code RAFTKV_TEST_BUG} to
- * every node, a test-only switch in the server that must make it break a guarantee (serve
- * linearizable reads locally without ReadIndex) so the harness can prove it catches it.
+ * <p>Seeded bugs: {@code -Djepsen.raftkv.bug=stale-reads|unsynced-log} passes
+ * {@code RAFTKV_TEST_BUG} to every node, a test-only switch in the server that must make it
+ * break a guarantee (serve linearizable reads locally without ReadIndex; acknowledge Raft log
+ * appends without fsyncing them) so the harness can prove it catches it.
  */
 public final class RaftKv implements SystemUnderTest {
   private final Path distribution;
   private final Optional<String> seededBug;
+  private final boolean loseUnsyncedOnCrash;
 
   public RaftKv(Path distribution, Optional<String> seededBug) {
+    this(distribution, seededBug, false);
+  }
+
+  private RaftKv(Path distribution, Optional<String> seededBug, boolean loseUnsyncedOnCrash) {
     this.distribution = distribution;
     this.seededBug = seededBug;
+    this.loseUnsyncedOnCrash = loseUnsyncedOnCrash;
   }
 
   static RaftKv fromSystemProperties() {
@@ -33,7 +40,17 @@ public final class RaftKv implements SystemUnderTest {
   }
 
   public RaftKv withSeededBug(String bug) {
-    return new RaftKv(distribution, Optional.of(bug));
+    return new RaftKv(distribution, Optional.of(bug), loseUnsyncedOnCrash);
+  }
+
+  /**
+   * Nodes run with the server's test-only {@code RAFTKV_TEST_CRASH=lose-unsynced}: every write
+   * the node does not fsync stays in its memory (RocksDB without WAL for those writes, atomic
+   * flushes), so kill -9 loses exactly what a power loss after the last fsync may lose.
+   */
+  @Override
+  public RaftKv losingUnsyncedWritesOnCrash() {
+    return new RaftKv(distribution, seededBug, true);
   }
 
   @Override
@@ -53,10 +70,10 @@ public final class RaftKv implements SystemUnderTest {
   }
 
   @Override
-  public List<String> command(String node, List<String> allNodes) {
+  public List<String> command(String node, List<String> members, boolean joining) {
     List<String> command = new ArrayList<>();
     command.add("/opt/raftkv/bin/raftkv-server");
-    command.addAll(SystemUnderTest.etcdFlags(node, allNodes));
+    command.addAll(SystemUnderTest.etcdFlags(node, members, joining));
     return command;
   }
 
@@ -66,6 +83,9 @@ public final class RaftKv implements SystemUnderTest {
     env.put("JAVA_HOME", "/opt/jre");
     env.put("PATH", "/opt/jre/bin:/bin:/sbin:/usr/bin:/usr/sbin");
     seededBug.ifPresent(bug -> env.put("RAFTKV_TEST_BUG", bug));
+    if (loseUnsyncedOnCrash) {
+      env.put("RAFTKV_TEST_CRASH", "lose-unsynced");
+    }
     return env;
   }
 }

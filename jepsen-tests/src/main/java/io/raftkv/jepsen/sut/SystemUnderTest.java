@@ -23,8 +23,31 @@ public interface SystemUnderTest {
   /** Arguments for {@code scripts/build-node-image} (after {@code --sut NAME}). */
   List<String> imageArguments();
 
-  /** The node's command line, given the names of all nodes (network aliases). */
-  List<String> command(String node, List<String> allNodes);
+  /**
+   * The node's command line, given the names (network aliases) of the cluster's members it
+   * starts with. {@code joining}: the node joins a running cluster that has added it
+   * ({@code --initial-cluster-state existing}) instead of forming a new one.
+   */
+  List<String> command(String node, List<String> members, boolean joining);
+
+  /** The command of a node of a new cluster. */
+  default List<String> command(String node, List<String> allNodes) {
+    return command(node, allNodes, false);
+  }
+
+  /**
+   * The same system with every node losing what it has not fsynced when it is killed, as in a
+   * power loss (for the crash nemeses).
+   */
+  default SystemUnderTest losingUnsyncedWritesOnCrash() {
+    throw new IllegalArgumentException(name() + " has no switch that makes a kill lose un-fsynced"
+        + " writes; the crash nemeses need --sut raftkv");
+  }
+
+  /** The URL other members reach a node's peer port at. */
+  static String peerUrl(String node) {
+    return "http://" + node + ":" + PEER_PORT;
+  }
 
   /** Extra environment for the node process. */
   Map<String, String> environment();
@@ -44,11 +67,10 @@ public interface SystemUnderTest {
   }
 
   /** The etcd-style flags both systems take. */
-  static List<String> etcdFlags(String node, List<String> allNodes) {
+  static List<String> etcdFlags(String node, List<String> members, boolean joining) {
     StringBuilder cluster = new StringBuilder();
-    for (String n : allNodes) {
-      cluster.append(cluster.length() == 0 ? "" : ",").append(n).append("=http://").append(n)
-          .append(':').append(PEER_PORT);
+    for (String n : members) {
+      cluster.append(cluster.length() == 0 ? "" : ",").append(n).append('=').append(peerUrl(n));
     }
     return List.of(
         "--name", node,
@@ -58,6 +80,6 @@ public interface SystemUnderTest {
         "--listen-peer-urls", "http://0.0.0.0:" + PEER_PORT,
         "--initial-advertise-peer-urls", "http://" + node + ":" + PEER_PORT,
         "--initial-cluster", cluster.toString(),
-        "--initial-cluster-state", "new");
+        "--initial-cluster-state", joining ? "existing" : "new");
   }
 }

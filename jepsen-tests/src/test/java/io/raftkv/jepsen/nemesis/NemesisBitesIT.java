@@ -2,18 +2,23 @@ package io.raftkv.jepsen.nemesis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.raftkv.jepsen.DockerRequirement;
 import io.raftkv.jepsen.client.ClientException;
 import io.raftkv.jepsen.client.KvClient;
 import io.raftkv.jepsen.cluster.Cluster;
+import io.raftkv.jepsen.cluster.Membership;
 import io.raftkv.jepsen.cluster.Node;
+import io.raftkv.jepsen.sut.RaftKv;
 import io.raftkv.jepsen.sut.SystemUnderTest;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -23,8 +28,10 @@ import org.junit.jupiter.api.Test;
 /**
  * Each nemesis really does what it claims, on a live 3-node cluster: partitioned nodes cannot
  * reach each other, lossy links lose packets, a killed node stops serving, a paused node
- * accepts connections but never answers, and a skewed clock is visible to a libc program.
- * After each test every fault is healed and the cluster must serve again.
+ * accepts connections but never answers, a skewed clock is visible to a libc program, a removed
+ * member is out until healing makes it a voter again, and (on RaftKV, whose nodes here run
+ * losing un-fsynced writes on a kill) a crashed node comes back without what it had not
+ * fsynced. After each test every fault is healed and the cluster must serve again.
  */
 class NemesisBitesIT {
   private static Cluster cluster;
@@ -34,7 +41,8 @@ class NemesisBitesIT {
   static void start() {
     DockerRequirement.assumeDocker();
     sut = SystemUnderTest.fromSystemProperties();
-    cluster = Cluster.start(sut, 3);
+    cluster = Cluster.start(sut instanceof RaftKv raftkv ? raftkv.losingUnsyncedWritesOnCrash() : sut,
+        3);
     assertThat(cluster.awaitHealthy(Duration.ofSeconds(60))).isEmpty();
   }
 
@@ -51,6 +59,7 @@ class NemesisBitesIT {
     new PauseNemesis(Target.ONE).heal(cluster);
     new KillNemesis(Target.ONE).heal(cluster);
     new ClockNemesis(false).heal(cluster);
+    new MembershipNemesis().heal(cluster);
     assertThat(cluster.awaitHealthy(Duration.ofSeconds(60))).as("recovered after healing")
         .isEmpty();
   }
@@ -161,5 +170,79 @@ class NemesisBitesIT {
     });
     strobe.heal(cluster);
     assertThat(victim.exec("cat", "/run/jepsen/faketime").strip()).isEqualTo("+0");
+  }
+
+  private static Node named(String name) {
+    return cluster.node(name);
+  }
+
+  @Test
+  void removedMemberIsOutUntilHealingMakesItAVoterAgain() {
+    MembershipNemesis member = new MembershipNemesis();
+    String what = member.inject(cluster, new Random(11));
+    Matcher removed = Pattern.compile("removed (n\\d+)").matcher(what);
+    assertThat(removed.find()).as(what).isTrue();
+    Node victim = named(removed.group(1));
+    Node other = cluster.nodes().stream().filter(n -> n != victim).findFirst().orElseThrow();
+    String peerUrl = SystemUnderTest.peerUrl(victim.name());
+    try (Membership membership = new Membership(other, Duration.ofSeconds(5))) {
+      assertThat(membership.find(peerUrl)).as("member list after " + what).isEmpty();
+    }
+    assertThat(serves(victim, Duration.ofSeconds(2))).as(victim + " serves after removal")
+        .isFalse();
+    // The remaining two voters go on; the value written now must reach the re-added member.
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+      try (KvClient c = cluster.client(other)) {
+        c.put("member-probe", "written-while-out", 0, Duration.ofSeconds(2));
+        return true;
+      }
+    });
+
+    member.heal(cluster);
+    try (Membership membership = new Membership(other, Duration.ofSeconds(5))) {
+      assertThat(membership.find(peerUrl)).as("member list after healing")
+          .hasValueSatisfying(m -> assertThat(m.learner()).as("promoted").isFalse());
+    }
+    assertThat(victim.exec("cat", "/run/jepsen/command")).as("rejoined an existing cluster")
+        .contains("existing");
+    await().atMost(Duration.ofSeconds(30)).until(() -> serves(victim, Duration.ofSeconds(2)));
+    try (KvClient c = cluster.client(victim)) {
+      assertThat(c.get("member-probe", true, Duration.ofSeconds(2)))
+          .as("the re-added member's own state").hasValueSatisfying(
+              v -> assertThat(v.value()).isEqualTo("written-while-out"));
+    }
+  }
+
+  /**
+   * A crash loses what the node had not fsynced: RaftKV applies to its state machine without
+   * fsync (the Raft log covers it), so a crashed node restarts with its state machine back at
+   * its last flush and replays the committed entries since, which it logs. A plain kill -9 of
+   * a production node keeps them (the operating system still has them): nothing to replay.
+   */
+  @Test
+  void crashedNodeRestartsWithoutWhatItHadNotFsynced() {
+    assumeTrue(sut instanceof RaftKv, "only RaftKV has the switch that makes a kill lose data");
+    Node victim = cluster.nodes().get(2);
+    try (KvClient c = cluster.client(victim)) {
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+        for (int i = 0; i < 40; i++) {
+          c.put("crash-probe-" + i, "v" + i, 0, Duration.ofSeconds(2));
+        }
+        return true;
+      });
+    }
+    victim.ctl("kill");
+    victim.ctl("start");
+    await().atMost(Duration.ofSeconds(30)).until(() -> serves(victim, Duration.ofSeconds(2)));
+    String log = victim.exec("/bin/sh", "-c", "grep 'committed entries to replay' /data/node.log"
+        + " | tail -n 1");
+    Matcher replay = Pattern.compile("(\\d+) committed entries to replay").matcher(log);
+    assertThat(replay.find()).as("restart line in the node log: " + log).isTrue();
+    assertThat(Long.parseLong(replay.group(1))).as("entries the crash took from the state machine")
+        .isGreaterThanOrEqualTo(40);
+    try (KvClient c = cluster.client(victim)) {
+      assertThat(c.get("crash-probe-39", false, Duration.ofSeconds(5)))
+          .hasValueSatisfying(v -> assertThat(v.value()).isEqualTo("v39"));
+    }
   }
 }

@@ -119,6 +119,9 @@ public final class RaftKvNode implements AutoCloseable {
         });
 
         long applied = store.state().appliedIndex();
+        long committed = logStorage.initialState().hardState().commit();
+        log.info("state machine at applied index {}, Raft log {}..{} committed to {}: {} committed entries to replay",
+                applied, logStorage.firstIndex(), logStorage.lastIndex(), committed, Math.max(0, committed - applied));
         this.waiter = new AppliedIndexWaiter(applied);
         this.tracker = new ProposalTracker(memberId, System.nanoTime());
         RaftConfig raftConfig = new RaftConfig(memberId, config.electionTicks(), 1, true, true, 1 << 20, 256,
