@@ -34,6 +34,12 @@ public record TestConfig(
         opTimeout, quietPeriod, faultPeriod, recoveryBound, outputRoot);
   }
 
+  /** Quiet and fault periods (each jittered 0.5x to 1.5x by the schedule). */
+  public TestConfig withPeriods(Duration quiet, Duration fault) {
+    return new TestConfig(testName, workload, nemeses, nodes, duration, seed, clientsPerNode,
+        opTimeout, quiet, fault, recoveryBound, outputRoot);
+  }
+
   public TestConfig withOutputRoot(Path root) {
     return new TestConfig(testName, workload, nemeses, nodes, duration, seed, clientsPerNode,
         opTimeout, quietPeriod, faultPeriod, recoveryBound, root);

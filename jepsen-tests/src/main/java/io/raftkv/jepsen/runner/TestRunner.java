@@ -15,6 +15,8 @@ import io.raftkv.jepsen.nemesis.Nemeses;
 import io.raftkv.jepsen.report.ReportWriter;
 import io.raftkv.jepsen.sut.SystemUnderTest;
 import io.raftkv.jepsen.workload.Workload;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDateTime;
@@ -131,10 +133,25 @@ public final class TestRunner {
       RunResult result = new RunResult(config, sut.name(), verdict, results, history,
           schedule.periods(), dir.toAbsolutePath());
       ReportWriter.write(result, workload::timelineKey);
+      saveNodeLogs(cluster, result.reportDirectory());
       return result;
     } finally {
       workerClients.forEach(KvClient::close);
       perNode.forEach(KvClient::close);
+    }
+  }
+
+  /** Each node's own log and its supervisor's, beside the report (logs/n1.log, ...). */
+  private static void saveNodeLogs(Cluster cluster, Path reportDirectory) {
+    Path logs = reportDirectory.resolve("logs");
+    for (Node node : cluster.nodes()) {
+      try {
+        Files.createDirectories(logs);
+        Files.writeString(logs.resolve(node.name() + ".log"), node.execAllowingFailure(
+            "/bin/sh", "-c", "cat /data/supervisor.log /data/node.log").getStdout());
+      } catch (IOException | RuntimeException e) {
+        System.err.println("could not save the log of " + node + ": " + e.getMessage());
+      }
     }
   }
 

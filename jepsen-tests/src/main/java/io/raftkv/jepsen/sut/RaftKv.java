@@ -82,6 +82,8 @@ public final class RaftKv implements SystemUnderTest {
     Map<String, String> env = new HashMap<>();
     env.put("JAVA_HOME", "/opt/jre");
     env.put("PATH", "/opt/jre/bin:/bin:/sbin:/usr/bin:/usr/sbin");
+    // RocksDB's native library as unpacked by build-node-image (no extraction at each start).
+    env.put("RAFTKV_JAVA_OPTS", "-Xmx512m -XX:+UseSerialGC -Djava.library.path=/opt/rocksdb");
     seededBug.ifPresent(bug -> env.put("RAFTKV_TEST_BUG", bug));
     if (loseUnsyncedOnCrash) {
       env.put("RAFTKV_TEST_CRASH", "lose-unsynced");
