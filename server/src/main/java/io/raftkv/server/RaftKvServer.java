@@ -78,7 +78,7 @@ public final class RaftKvServer implements AutoCloseable {
                 .permitKeepAliveWithoutCalls(true)
                 .maxInboundMessageSize(64 << 20)
                 .addService(new RaftTransportService(node.clusterId(), node::stepPeerMessage, node.snapshotFiles(),
-                        new LeaderEndpoint(node)))
+                        new LeaderEndpoint(node), () -> node.members().all()))
                 .build().start();
         PrometheusMeterRegistry registry = NodeMetrics.register(node);
         http = new HttpEndpoints(config.metricsUrls().get(0), () -> node.healthy() && node.leaderId() != 0, registry);

@@ -73,8 +73,12 @@ public final class ClusterService extends ClusterGrpc.ClusterImplBase {
             response.onError(Calls.toStatus(e));
             return;
         }
-        // The id is derived from the peer URLs exactly as the new member derives its own at start.
-        long id = MemberIds.memberId(urls, node.config().initialClusterToken());
+        // A fresh id, never a removed member's: the new member learns it from the cluster at start.
+        long candidate = MemberIds.newMemberId(urls, node.config().initialClusterToken(), System.currentTimeMillis());
+        while (node.members().get(candidate).isPresent()) {
+            candidate = MemberIds.newMemberId(urls, node.config().initialClusterToken(), System.nanoTime());
+        }
+        long id = candidate;
         MemberRecord record = MemberRecord.newBuilder().setId(id)
                 .addAllPeerUrls(urls.stream().map(URI::toString).toList()).setIsLearner(request.getIsLearner()).build();
         ConfChange change = new ConfChange(request.getIsLearner() ? ConfChange.Type.ADD_LEARNER : ConfChange.Type.ADD_VOTER,

@@ -21,6 +21,14 @@ public final class MemberIds {
         return nonZero(Hashing.sha256().hashString(b, StandardCharsets.UTF_8).asLong());
     }
 
+    /**
+     * A fresh id for a member being added ({@code member add}): the time is mixed in, as etcd
+     * does, so re-adding a removed member's peer URLs never yields the id it had.
+     */
+    public static long newMemberId(List<URI> peerUrls, String clusterToken, long nowMillis) {
+        return memberId(peerUrls, clusterToken + "@" + nowMillis);
+    }
+
     public static long clusterId(Collection<Long> memberIds) {
         StringBuilder b = new StringBuilder();
         memberIds.stream().sorted().forEach(id -> b.append(Long.toUnsignedString(id, 16)).append(','));

@@ -39,7 +39,11 @@ public record NodeConfig(
         metricsUrls = List.copyOf(metricsUrls);
     }
 
-    /** This member's id, derived from its advertised peer URLs like every other member derives it. */
+    /**
+     * The id this member has as a founder of a new cluster, derived from its advertised peer
+     * URLs as every other founder derives it. A member joining an existing cluster is given its
+     * id by {@code member add} instead (see the node's {@code MemberIdentity}).
+     */
     public long memberId() {
         return MemberIds.memberId(initialAdvertisePeerUrls, initialClusterToken);
     }

@@ -87,7 +87,6 @@ public final class RaftKvNode implements AutoCloseable {
 
     private RaftKvNode(NodeConfig config) throws IOException {
         this.config = config;
-        this.memberId = config.memberId();
         this.clusterId = MemberIds.clusterId(List.of(MemberIds.memberId(List.of(), config.initialClusterToken())));
         this.requestTimeoutMillis = 5_000L + 2L * config.electionTimeoutMillis();
         Path dir = config.dataDir();
@@ -106,12 +105,21 @@ public final class RaftKvNode implements AutoCloseable {
         this.lastSnapshotIndex = logStorage.snapshot().index();
 
         boolean fresh = logStorage.lastIndex() == 0 && logStorage.snapshot().index() == 0;
+        boolean joining = config.initialClusterState() == ClusterState.EXISTING;
+        MemberIdentity.Resolved identity = MemberIdentity.resolve(config, fresh, joining);
+        this.memberId = identity.memberId();
         Map<Long, MemberRecord> initial = initialMembers(config);
-        if (fresh && config.initialClusterState() == ClusterState.NEW) {
+        if (fresh && !joining) {
             bootstrap(initial);
         }
-        // Peers known from the flags reach each other before the membership entries apply.
-        initial.values().forEach(m -> peers.put(m.getId(), URI.create(m.getPeerUrls(0))));
+        // Peers reach each other before the membership entries apply: a new cluster's members
+        // know each other from the flags, a joining member from the member table it was given.
+        if (joining) {
+            identity.clusterMembers().stream().filter(m -> m.getPeerUrlsCount() > 0)
+                    .forEach(m -> peers.put(m.getId(), URI.create(m.getPeerUrls(0))));
+        } else {
+            initial.values().forEach(m -> peers.put(m.getId(), URI.create(m.getPeerUrls(0))));
+        }
         members.all().forEach(m -> {
             if (m.getPeerUrlsCount() > 0) {
                 peers.put(m.getId(), URI.create(m.getPeerUrls(0)));

@@ -4,6 +4,9 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.raftkv.proto.raft.LeaseRenewRequest;
 import io.raftkv.proto.raft.LeaseRenewResponse;
+import io.raftkv.proto.raft.MembersRequest;
+import io.raftkv.proto.raft.MembersResponse;
+import io.raftkv.proto.raft.MemberRecord;
 import io.raftkv.proto.raft.ProgressRequest;
 import io.raftkv.proto.raft.ProgressResponse;
 import io.raftkv.proto.raft.ProposeRequest;
@@ -27,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
@@ -50,17 +54,24 @@ public final class RaftTransportService extends RaftTransportGrpc.RaftTransportI
         void progress(ProgressRequest request, StreamObserver<ProgressResponse> response);
     }
 
+    /** The member table this node holds, for members joining the cluster. */
+    public interface MemberTable {
+        List<MemberRecord> members();
+    }
+
     private final long clusterId;
     private final Consumer<Message> step;
     private final SnapshotStore snapshots;
     private final LeaderRequests proposals;
+    private final MemberTable memberTable;
 
     public RaftTransportService(long clusterId, Consumer<Message> step, SnapshotStore snapshots,
-                                LeaderRequests proposals) {
+                                LeaderRequests proposals, MemberTable memberTable) {
         this.clusterId = clusterId;
         this.step = step;
         this.snapshots = snapshots;
         this.proposals = proposals;
+        this.memberTable = memberTable;
     }
 
     @Override
@@ -203,5 +214,11 @@ public final class RaftTransportService extends RaftTransportGrpc.RaftTransportI
     @Override
     public void progress(ProgressRequest request, StreamObserver<ProgressResponse> response) {
         proposals.progress(request, response);
+    }
+
+    @Override
+    public void members(MembersRequest request, StreamObserver<MembersResponse> response) {
+        response.onNext(MembersResponse.newBuilder().addAllMembers(memberTable.members()).build());
+        response.onCompleted();
     }
 }

@@ -54,6 +54,30 @@ class MembershipChangeTest {
             assertThat(etcdctl.run("member", "remove", id).assertOk().out()).contains(id + " removed from cluster");
             assertThat(etcdctl.run("member", "list").assertOk().out().lines()).hasSize(3);
             etcdctl.run("put", "/m/removed", "3").assertOk();
+
+            // Replacing it: wiped and added again with the same peer URLs, it gets a fresh id (a
+            // removed member's id is never reused, as in etcd), which it learns from the cluster.
+            cluster.kill(3);
+            deleteRecursively(cluster.dataDir(3));
+            String readded = etcdctl.run("member", "add", "n3", "--learner", "--peer-urls=" + cluster.peerUrl(3))
+                    .assertOk().out();
+            Matcher again = Pattern.compile("Member\\s+([0-9a-f]+)\\s+added to cluster").matcher(readded);
+            assertThat(again.find()).as(readded).isTrue();
+            String newId = again.group(1);
+            assertThat(newId).as("the id of the re-added member").isNotEqualTo(id);
+            cluster.startMember(3);
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                    stubs.get(3, "/m/removed", true, 2_000).getCount() == 1);
+            await().atMost(Duration.ofSeconds(30)).until(() ->
+                    etcdctl.run("member", "list").assertOk().out().contains(newId + ", started, n3, "));
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws java.io.IOException {
+        try (var paths = java.nio.file.Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(p);
+            }
         }
     }
 }
