@@ -3,6 +3,7 @@ package io.raftkv.jepsen.cluster;
 import io.raftkv.jepsen.sut.SystemUnderTest;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
 
@@ -81,7 +82,7 @@ public final class Node {
   }
 
   /** Runs the node with this command line from its next start on. */
-  public void runWith(java.util.List<String> command) {
+  public void runWith(List<String> command) {
     String[] args = new String[command.size() + 1];
     args[0] = "command";
     for (int i = 0; i < command.size(); i++) {
