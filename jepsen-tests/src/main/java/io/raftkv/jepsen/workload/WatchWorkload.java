@@ -60,17 +60,36 @@ public final class WatchWorkload implements Workload {
       this.invoke = invoke;
     }
 
-    synchronized void subscribe(long from) {
-      if (closed) {
-        return;
+    // Lock order: never call into jetcd while holding this watcher's monitor. jetcd holds its
+    // own lock while it delivers events and completions, which take this monitor; a subscribe
+    // or close made under the monitor deadlocked against it (found by a 5-node watch run).
+
+    void subscribe(long from) {
+      int id;
+      synchronized (this) {
+        if (closed) {
+          return;
+        }
+        // Callbacks carry the subscription they belong to: a cancelled subscription's late
+        // events or completion must not be mistaken for the current stream's.
+        id = ++subscription;
       }
-      // Callbacks carry the subscription they belong to: a cancelled subscription's late
-      // events or completion must not be mistaken for the current stream's.
-      int id = ++subscription;
+      AutoCloseable opened;
       try {
-        handle = client.watch(PREFIX, from, e -> onEvent(id, e), t -> onBroken(id));
+        opened = client.watch(PREFIX, from, e -> onEvent(id, e), t -> onBroken(id));
       } catch (RuntimeException e) {
         onBroken(id);
+        return;
+      }
+      boolean current;
+      synchronized (this) {
+        current = !closed && id == subscription;
+        if (current) {
+          handle = opened;
+        }
+      }
+      if (!current) {
+        closeQuietly(opened); // broken or closed while it was being opened
       }
     }
 
@@ -81,13 +100,19 @@ public final class WatchWorkload implements Workload {
       }
     }
 
-    synchronized void onBroken(int id) {
-      if (closed || id != subscription) {
-        return;
+    void onBroken(int id) {
+      AutoCloseable broken;
+      long from;
+      synchronized (this) {
+        if (closed || id != subscription) {
+          return;
+        }
+        subscription++; // invalidates this stream before closing it (close calls back)
+        broken = handle;
+        handle = null;
+        from = Math.max(fromRevision, lastRevision + 1);
       }
-      subscription++; // invalidates this stream before closing it (close calls back)
-      closeHandle();
-      long from = Math.max(fromRevision, lastRevision + 1);
+      closeQuietly(broken);
       resumer.schedule(() -> subscribe(from), 500, TimeUnit.MILLISECONDS);
     }
 
@@ -101,20 +126,24 @@ public final class WatchWorkload implements Workload {
       return array;
     }
 
-    synchronized void close() {
-      closed = true;
-      subscription++;
-      closeHandle();
+    void close() {
+      AutoCloseable open;
+      synchronized (this) {
+        closed = true;
+        subscription++;
+        open = handle;
+        handle = null;
+      }
+      closeQuietly(open);
     }
 
-    private void closeHandle() {
-      if (handle != null) {
+    private static void closeQuietly(AutoCloseable watch) {
+      if (watch != null) {
         try {
-          handle.close();
+          watch.close();
         } catch (Exception e) {
           // already broken
         }
-        handle = null;
       }
     }
   }
