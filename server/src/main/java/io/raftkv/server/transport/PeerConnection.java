@@ -115,6 +115,10 @@ final class PeerConnection implements AutoCloseable {
                     open = false;
                 }
                 backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+                // gRPC's own reconnect backoff grows to minutes while the peer is down, and a
+                // stream opened meanwhile fails without trying: a restarted peer then went
+                // unreached for 10-16 s. Our backoff (capped at 2 s) decides when to retry.
+                channel.resetConnectBackoff();
             }
         }
     }
