@@ -13,7 +13,7 @@ import io.raftkv.storage.WriteDurability;
  *       so a partitioned member answers with stale data.</li>
  *   <li>{@code unsynced-log}: the Raft log acknowledges appends and votes without fsyncing them
  *       (and keeps them in memory only, as under {@code RAFTKV_TEST_CRASH=lose-unsynced}), so a
- *       crash of a majority loses committed entries.</li>
+ *       crash of every node loses acknowledged entries.</li>
  * </ul>
  *
  * <p>{@code RAFTKV_TEST_CRASH=lose-unsynced} changes no guarantee; it makes a crash as bad as a
