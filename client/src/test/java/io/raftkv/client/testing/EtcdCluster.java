@@ -168,22 +168,9 @@ public final class EtcdCluster implements TestCluster {
       if (processes[i] == null) {
         continue;
       }
-      while (!healthy(i)) {
-        if (!processes[i].isAlive()) {
-          throw new IllegalStateException("etcd member " + i + " exited with " + processes[i].exitValue()
-              + "; see " + dir.resolve(name(i) + ".log"));
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("etcd member " + i + " not healthy within " + START_TIMEOUT
-              + "; see " + dir.resolve(name(i) + ".log"));
-        }
-        try {
-          Thread.sleep(50); // polling a child process's health endpoint: no event to wait on
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException(e);
-        }
-      }
+      int member = i;
+      MemberHealth.await("etcd member " + i, processes[i], () -> healthy(member),
+          Duration.ofNanos(deadline - System.nanoTime()), () -> "see " + dir.resolve(name(member) + ".log"));
     }
   }
 

@@ -198,22 +198,9 @@ public final class RaftKvCluster implements TestCluster {
       if (p == null) {
         continue;
       }
-      while (!healthy(i)) {
-        if (!p.isAlive()) {
-          throw new IllegalStateException("RaftKV member " + i + " exited with " + p.exitValue()
-              + "; see " + logFile(i) + "\n" + tail(i));
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("RaftKV member " + i + " not healthy within " + START_TIMEOUT
-              + "; see " + logFile(i) + "\n" + tail(i));
-        }
-        try {
-          Thread.sleep(50); // polling a child process's health endpoint: no event to wait on
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException(e);
-        }
-      }
+      int member = i;
+      MemberHealth.await("RaftKV member " + i, p, () -> healthy(member),
+          Duration.ofNanos(deadline - System.nanoTime()), () -> "see " + logFile(member) + "\n" + tail(member));
     }
   }
 

@@ -49,9 +49,11 @@ final class Etcdctl {
         Process p = pb.start();
         try {
             whileRunning.run();
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline && Files.readAllLines(out).size() < expectedLines) {
-                Thread.sleep(50);
+            try {
+                org.awaitility.Awaitility.await().atMost(timeout).pollInterval(java.time.Duration.ofMillis(50))
+                        .until(() -> Files.readAllLines(out).size() >= expectedLines);
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                // fewer lines than expected: the caller's assertions on the output say which are missing
             }
             return Files.readString(out);
         } finally {

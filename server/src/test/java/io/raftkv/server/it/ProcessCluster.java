@@ -1,5 +1,7 @@
 package io.raftkv.server.it;
 
+import static org.awaitility.Awaitility.await;
+
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.raftkv.proto.etcd.MaintenanceGrpc;
@@ -17,6 +19,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A real RaftKV cluster for integration tests: each member is a separate JVM running
@@ -79,23 +82,31 @@ public final class ProcessCluster implements AutoCloseable {
             if (!isRunning(i)) {
                 continue;
             }
-            while (true) {
-                ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", clientPorts[i]).usePlaintext().build();
-                try {
-                    io.raftkv.proto.etcd.KVGrpc.newBlockingStub(ch).withDeadlineAfter(2, TimeUnit.SECONDS)
-                            .range(io.raftkv.proto.etcd.RangeRequest.newBuilder()
-                                    .setKey(com.google.protobuf.ByteString.copyFromUtf8("health")).build());
-                    break;
-                } catch (RuntimeException e) {
-                    if (System.nanoTime() > deadline) {
-                        throw new AssertionError("member " + i + " does not serve linearizable reads: " + e
-                                + "\n" + tails());
-                    }
-                    Thread.sleep(50);
-                } finally {
-                    ch.shutdownNow();
-                }
+            int member = i;
+            String[] lastError = {"never asked"};
+            try {
+                await().atMost(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())))
+                        .pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                        .until(() -> servesLinearizableRead(member, lastError));
+            } catch (ConditionTimeoutException e) {
+                throw new AssertionError("member " + i + " does not serve linearizable reads: " + lastError[0]
+                        + "\n" + tails());
             }
+        }
+    }
+
+    private boolean servesLinearizableRead(int i, String[] lastError) {
+        ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", clientPorts[i]).usePlaintext().build();
+        try {
+            io.raftkv.proto.etcd.KVGrpc.newBlockingStub(ch).withDeadlineAfter(2, TimeUnit.SECONDS)
+                    .range(io.raftkv.proto.etcd.RangeRequest.newBuilder()
+                            .setKey(com.google.protobuf.ByteString.copyFromUtf8("health")).build());
+            return true;
+        } catch (RuntimeException e) {
+            lastError[0] = e.toString();
+            return false;
+        } finally {
+            ch.shutdownNow();
         }
     }
 
@@ -234,15 +245,12 @@ public final class ProcessCluster implements AutoCloseable {
 
     /** The index of the member that every running member agrees leads, once there is one. */
     public int awaitLeader(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            OptionalInt leader = leaderIndex();
-            if (leader.isPresent()) {
-                return leader.getAsInt();
-            }
-            Thread.sleep(50);
+        try {
+            return await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                    .until(this::leaderIndex, OptionalInt::isPresent).getAsInt();
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError("no leader within " + timeout + "; logs in " + dir + "\n" + tails());
         }
-        throw new AssertionError("no leader within " + timeout + "; logs in " + dir + "\n" + tails());
     }
 
     /** The leading member, if one claims leadership and is running. */
