@@ -7,15 +7,12 @@ import io.raftkv.proto.raft.MemberRecord;
 import io.raftkv.proto.raft.MembersRequest;
 import io.raftkv.proto.raft.RaftTransportGrpc;
 import io.raftkv.server.config.NodeConfig;
-import io.raftkv.storage.snapshot.DirectoryInstall;
+import io.raftkv.storage.snapshot.DurableFile;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -118,13 +115,6 @@ final class MemberIdentity {
     }
 
     private static void write(Path file, long id) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(FILE + ".tmp");
-        Files.writeString(tmp, Long.toUnsignedString(id, 16) + "\n", StandardCharsets.US_ASCII);
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        DirectoryInstall.fsyncDirectory(file.getParent());
+        DurableFile.replace(file, (Long.toUnsignedString(id, 16) + "\n").getBytes(StandardCharsets.US_ASCII));
     }
 }

@@ -4,15 +4,12 @@ import io.raftkv.proto.etcd.Member;
 import io.raftkv.proto.raft.MemberRecord;
 import io.raftkv.proto.raft.MemberTable;
 import io.raftkv.raft.core.ConfChange;
+import io.raftkv.storage.snapshot.DurableFile;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -144,18 +141,8 @@ public final class MemberRegistry {
     }
 
     private void persist() {
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
-            Files.createDirectories(file.getParent());
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                table().writeTo(out);
-            }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            // The rename itself is durable only once the directory is.
-            io.raftkv.storage.snapshot.DirectoryInstall.fsyncDirectory(file.getParent());
+            DurableFile.replace(file, table().toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the member table " + file, e);
         }
