@@ -1,9 +1,14 @@
 package io.raftkv.storage.mvcc;
 
 import io.raftkv.storage.WriteDurability;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The child JVM of {@link RestartTest} and {@link LoseUnsyncedOnCrashTest}: applies the
@@ -14,6 +19,52 @@ import java.util.Random;
  */
 public final class ApplyCrashChild {
     private ApplyCrashChild() {}
+
+    /**
+     * What the parent saw of one child run: the checkpoint it reported (-1: none), the last
+     * applied index it reported, and whether it finished before reaching {@code killAt}.
+     */
+    record Run(long checkpoint, long reported, boolean finished) {}
+
+    /**
+     * Starts a child on {@code store} and SIGKILLs it (no close(), no flush) as soon as it reports
+     * an applied index of at least {@code killAt}; its stderr is appended to {@code errLog}.
+     */
+    static Run runAndKill(Path store, long workloadSeed, int entries, long batchSeed, WriteDurability durability,
+                          long checkpointAfter, long killAt, Path errLog) throws IOException, InterruptedException {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                ApplyCrashChild.class.getName(), store.toString(), Long.toString(workloadSeed),
+                Integer.toString(entries), Long.toString(batchSeed), durability.name(), Long.toString(checkpointAfter))
+                .redirectError(ProcessBuilder.Redirect.appendTo(errLog.toFile()))
+                .start();
+        long checkpoint = -1;
+        long reported = -1;
+        boolean finished = false;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = out.readLine()) != null; ) {
+                if (line.equals("done")) {
+                    finished = true;
+                    break;
+                }
+                if (line.startsWith("checkpoint ")) {
+                    checkpoint = Long.parseLong(line.substring("checkpoint ".length()));
+                } else if (line.startsWith("applied ")) {
+                    reported = Long.parseLong(line.substring("applied ".length()));
+                    if (reported >= killAt) {
+                        child.destroyForcibly(); // SIGKILL on Linux
+                        break;
+                    }
+                }
+            }
+        } finally {
+            child.destroyForcibly();
+            if (!child.waitFor(60, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the child survived SIGKILL for 60 s");
+            }
+        }
+        return new Run(checkpoint, reported, finished);
+    }
 
     public static void main(String[] args) {
         Path dir = Path.of(args[0]);

@@ -3,14 +3,9 @@ package io.raftkv.storage.mvcc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.raftkv.storage.WriteDurability;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -72,31 +67,9 @@ class LoseUnsyncedOnCrashTest {
     /** Returns {checkpoint index (or -1), last reported applied index} once killed at {@code killAt}. */
     private long[] runChild(Path store, WriteDurability durability, long checkpointAfter, long killAt)
             throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                ApplyCrashChild.class.getName(), store.toString(), Long.toString(WORKLOAD_SEED),
-                Integer.toString(ENTRIES), "11", durability.name(), Long.toString(checkpointAfter))
-                .redirectError(ProcessBuilder.Redirect.appendTo(new File(dir.toFile(), "child.err")))
-                .start();
-        long checkpoint = -1;
-        long reported = -1;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = out.readLine()) != null; ) {
-                if (line.startsWith("checkpoint ")) {
-                    checkpoint = Long.parseLong(line.substring("checkpoint ".length()));
-                } else if (line.startsWith("applied ")) {
-                    reported = Long.parseLong(line.substring("applied ".length()));
-                    if (reported >= killAt) {
-                        child.destroyForcibly(); // SIGKILL: no close(), no flush
-                        break;
-                    }
-                }
-            }
-        } finally {
-            child.destroyForcibly();
-            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child exited").isTrue();
-        }
-        assertThat(reported).as("the child was killed before it finished").isGreaterThanOrEqualTo(killAt);
-        return new long[] {checkpoint, reported};
+        ApplyCrashChild.Run run = ApplyCrashChild.runAndKill(store, WORKLOAD_SEED, ENTRIES, 11, durability,
+                checkpointAfter, killAt, dir.resolve("child.err"));
+        assertThat(run.reported()).as("the child was killed before it finished").isGreaterThanOrEqualTo(killAt);
+        return new long[] {run.checkpoint(), run.reported()};
     }
 }

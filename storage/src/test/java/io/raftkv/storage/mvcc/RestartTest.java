@@ -2,15 +2,11 @@ package io.raftkv.storage.mvcc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.File;
+import io.raftkv.storage.WriteDurability;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -62,29 +58,8 @@ class RestartTest {
 
     /** Starts the child, kills it once it reports index >= target; returns the last reported index, or -1 if done. */
     private long runChildUntil(Path store, long target, int round) throws IOException, InterruptedException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-                ApplyCrashChild.class.getName(), store.toString(), Long.toString(WORKLOAD_SEED),
-                Integer.toString(ENTRIES), Long.toString(100 + round))
-                .redirectError(ProcessBuilder.Redirect.appendTo(new File(store.getParent().toFile(), "child.err")))
-                .start();
-        long reported = -1;
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = out.readLine()) != null; ) {
-                if (line.equals("done")) {
-                    reported = -1;
-                    break;
-                }
-                reported = Long.parseLong(line.substring("applied ".length()));
-                if (reported >= target) {
-                    child.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no close()
-                    break;
-                }
-            }
-        } finally {
-            child.destroyForcibly();
-            assertThat(child.waitFor(60, TimeUnit.SECONDS)).as("child exited").isTrue();
-        }
-        return reported;
+        ApplyCrashChild.Run run = ApplyCrashChild.runAndKill(store, WORKLOAD_SEED, ENTRIES, 100 + round,
+                WriteDurability.PRODUCTION, Long.MAX_VALUE, target, store.getParent().resolve("child.err"));
+        return run.finished() ? -1 : run.reported();
     }
 }
