@@ -54,7 +54,11 @@ public record CompareReport(String startedAt, int nodes, List<String> systems, L
     for (String load : loads) {
       s.append(String.format("%-" + loadWidth + "s", load));
       for (String system : systems) {
-        s.append(" | ").append(find(system, load).map(m -> String.format(cellFmt,
+        // With no successful operation there is no latency and no cost per operation: "-", not 0.
+        s.append(" | ").append(find(system, load).map(m -> m.ops() == 0
+            ? String.format(cellFmt, "0", "-", "-", "-", "-", Long.toString(m.maxRssBytes() / (1024 * 1024)),
+                Long.toString(m.errorCount()))
+            : String.format(cellFmt,
             String.format("%.0f", m.opsPerSecond()), ms(m.latencyMs().get("p50")), ms(m.latencyMs().get("p99")),
             ms(m.latencyMs().get("p99.9")), String.format("%.3f", m.cpuSecondsPer1kOpsPerNode()),
             Long.toString(m.maxRssBytes() / (1024 * 1024)), Long.toString(m.errorCount())))

@@ -25,6 +25,7 @@ public final class CompareRun {
   static final int KEY_SPACE = 10_000;
   static final Duration COLD_DURATION = Duration.ofSeconds(20);
   static final Duration WARM_DURATION = Duration.ofSeconds(25);
+  static final Duration SERVING_TIMEOUT = Duration.ofSeconds(60);
 
   /** The loads by the id that --loads takes, in the order they run. */
   public static Map<String, LoadSpec> standardLoads(Optional<Duration> override) {
@@ -77,6 +78,7 @@ public final class CompareRun {
       try (LocalCluster cluster = LocalCluster.up(repoRoot, kind, nodes, basePort, dir)) {
         progress.printf("%s: endpoints %s, pids %s%n", kind.label(), String.join(",", cluster.endpoints()),
             cluster.pids());
+        EtcdEndpoints.awaitServing(cluster.endpoints(), SERVING_TIMEOUT);
         for (LoadSpec load : loads) {
           List<ProcessSample> before = cluster.sample();
           LoadResult result = run(load, cluster.endpoints(), requestTimeoutMs);

@@ -7,9 +7,11 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.raftkv.proto.etcd.KVGrpc;
 import io.raftkv.proto.etcd.RangeRequest;
 import com.google.protobuf.ByteString;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /** Plaintext gRPC connections to etcd v3 endpoints ("host:port" or "http://host:port"). */
 public final class EtcdEndpoints {
@@ -52,9 +54,40 @@ public final class EtcdEndpoints {
     }
   }
 
+  /**
+   * Waits until every endpoint answers a serializable read, for at most {@code timeout}: a node
+   * that a fresh cluster's /health already counts may still be joining (etcd serves clients only
+   * once it has published itself through Raft).
+   */
+  public static void awaitServing(List<String> endpoints, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    for (String endpoint : endpoints) {
+      ManagedChannel ch = channel(endpoint);
+      try {
+        while (true) {
+          try {
+            check(endpoint, ch, 2000);
+            break;
+          } catch (BenchException e) {
+            if (System.nanoTime() > deadline) {
+              throw new BenchException(e.getMessage() + " (waited " + timeout.toSeconds() + " s after the cluster came up)");
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
+          }
+        }
+      } finally {
+        close(List.of(ch));
+      }
+    }
+  }
+
   private static void check(String endpoint, ManagedChannel ch) {
+    check(endpoint, ch, CHECK_TIMEOUT_MS);
+  }
+
+  private static void check(String endpoint, ManagedChannel ch, long timeoutMs) {
     try {
-      KVGrpc.newBlockingStub(ch).withDeadlineAfter(CHECK_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+      KVGrpc.newBlockingStub(ch).withDeadlineAfter(timeoutMs, TimeUnit.MILLISECONDS)
           .range(RangeRequest.newBuilder().setKey(ByteString.copyFromUtf8("bench-check"))
               .setSerializable(true).build());
     } catch (StatusRuntimeException e) {

@@ -1,14 +1,13 @@
 package io.raftkv.bench;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * Reads a process's CPU time from /proc/PID/stat (utime + stime) and its resident set from
  * /proc/PID/status (VmRSS), so a benchmark can charge each node the CPU a load cost it.
- * Linux only; a process that has gone away is reported with the pid in the message.
+ * Linux only; a process that has gone away is a {@link BenchException} naming its pid.
  */
 public final class ProcessSampler {
   /** USER_HZ: the unit of utime and stime. 100 on every Linux ABI the JVM runs on (x86, arm64). */
@@ -55,7 +54,8 @@ public final class ProcessSampler {
     try {
       return Files.readString(path);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + path + " (has the process exited?)", e);
+      throw new BenchException("cannot read " + path + ": process " + path.getParent().getFileName()
+          + " has exited (a node died during the load?)");
     }
   }
 }
