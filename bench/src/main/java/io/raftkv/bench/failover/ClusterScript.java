@@ -65,7 +65,7 @@ final class ClusterScript {
         if (kind == Kind.ETCD) {
             args.add("--etcd");
         }
-        // scripts/cluster waits up to 90 s for a leader by itself (and may first build the node).
+        // scripts/cluster waits for a leader by itself (and may first build the node).
         run(Duration.ofMinutes(10), args);
     }
 
@@ -140,6 +140,8 @@ final class ClusterScript {
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(output.toFile()));
             builder.environment().remove("RAFTKV_CLUSTER_DIR");
+            // scripts/cluster's 90 s wait for a leader is too short for three JVMs on a busy machine.
+            builder.environment().putIfAbsent("RAFTKV_CLUSTER_TIMEOUT", "300");
             Process process = builder.start();
             if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();

@@ -101,19 +101,25 @@ final class FailoverRun {
         long faultAt = System.nanoTime();
         watch.start();
         long restartAt;
-        if (fault == Fault.PAUSE_LEADER) {
-            cluster.pause(node);
-            waitUntil(faultAt + settings.pause().toNanos());
-            restartAt = System.nanoTime();
-            cluster.resume(node);
-        } else {
-            cluster.kill(node);
-            waitUntil(faultAt + settings.restartAfter().toNanos());
-            restartAt = System.nanoTime();
-            cluster.start(node);
+        Optional<Long> servingAt;
+        Optional<Long> leaderAt;
+        try {
+            if (fault == Fault.PAUSE_LEADER) {
+                cluster.pause(node);
+                waitUntil(faultAt + settings.pause().toNanos());
+                restartAt = System.nanoTime();
+                cluster.resume(node);
+            } else {
+                cluster.kill(node);
+                waitUntil(faultAt + settings.restartAfter().toNanos());
+                restartAt = System.nanoTime();
+                cluster.start(node);
+            }
+            servingAt = awaitServing(endpoints, workload, target, restartAt, round, fault);
+            leaderAt = watch.await(faultAt + settings.recoveryDeadline().toNanos());
+        } finally {
+            watch.stop();
         }
-        Optional<Long> servingAt = awaitServing(endpoints, workload, target, restartAt, round, fault);
-        Optional<Long> leaderAt = watch.await(faultAt + settings.recoveryDeadline().toNanos());
         long phaseEnd = System.nanoTime() + settings.settle().toNanos();
         waitUntil(phaseEnd);
         return new PhaseResult(round, fault, node,
@@ -264,6 +270,10 @@ final class FailoverRun {
             }
         }
 
+        void stop() {
+            stopped = true;
+        }
+
         Optional<Long> await(long deadline) {
             try {
                 long left = deadline - System.nanoTime();
@@ -273,7 +283,7 @@ final class FailoverRun {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            stopped = true;
+            stop();
             long at = seenAt.get();
             return at == 0 ? Optional.empty() : Optional.of(at);
         }
