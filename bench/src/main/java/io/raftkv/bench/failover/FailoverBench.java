@@ -152,7 +152,7 @@ public final class FailoverBench implements Callable<Integer> {
     private SystemResult runOne(ClusterScript cluster, RunSettings settings) {
         Thread teardownOnExit = new Thread(() -> cluster.down(true), "failover-teardown");
         Runtime.getRuntime().addShutdownHook(teardownOnExit);
-        SystemResult result;
+        SystemResult result = null;
         try {
             result = new FailoverRun(cluster, settings, stdout).run();
         } catch (ClusterScript.ClusterException e) {
@@ -160,13 +160,12 @@ public final class FailoverBench implements Callable<Integer> {
             result = new SystemResult(cluster.kind().label, List.of(), 0, null, List.of(), 0, List.of(), 0, 0, e.getMessage());
         } finally {
             copyLogs(cluster);
-        }
-        try {
-            // Keep the data of a failed run (its logs are what someone will want to read).
-            cluster.down(result.passed());
-        } catch (ClusterScript.ClusterException e) {
-            stdout.printf("%s: teardown: %s%n", cluster.kind().label, e.getMessage());
-        } finally {
+            try {
+                // Keep the data of a failed run (its logs are what someone will want to read).
+                cluster.down(result != null && result.passed());
+            } catch (ClusterScript.ClusterException e) {
+                stdout.printf("%s: teardown: %s%n", cluster.kind().label, e.getMessage());
+            }
             Runtime.getRuntime().removeShutdownHook(teardownOnExit);
         }
         return result;

@@ -1,5 +1,6 @@
 package io.raftkv.bench.failover;
 
+import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
 import io.raftkv.proto.etcd.RangeRequest;
 import io.raftkv.proto.etcd.RangeResponse;
@@ -8,7 +9,9 @@ import io.raftkv.proto.mvcc.KeyValue;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -57,7 +60,7 @@ final class FailoverRun {
                         PhaseResult phase = phase(endpoints, workload, round, fault);
                         phases.add(phase);
                         progress.printf("%s %s: round %d, %s n%d: new leader %s, serving %s after restart, longest gap writes %.2f s, reads %.2f s%n",
-                                java.time.LocalTime.now().withNano(0), system, round, fault.label, phase.node(), seconds(phase.leaderAfter()), seconds(phase.servingAfter()),
+                                LocalTime.now().withNano(0), system, round, fault.label, phase.node(), seconds(phase.leaderAfter()), seconds(phase.servingAfter()),
                                 phase.writeGap(), phase.readGap());
                         if (!phase.recovered()) {
                             error = "round " + round + ", " + fault.label + " n" + phase.node() + ": the cluster did not recover within "
@@ -74,21 +77,29 @@ final class FailoverRun {
             if (error != null) {
                 progress.printf("%s: %s%n", system, error);
             }
-            List<String> stale = List.copyOf(workload.staleReads);
-            List<String> missing;
-            try {
-                Set<String> found = readBack(endpoints);
-                missing = workload.acknowledged.stream().filter(k -> !found.contains(k)).toList();
-            } catch (ClusterNotSteadyException e) {
-                progress.printf("%s: %s%n", system, e.getMessage());
-                return new SystemResult(system, phases, workload.acknowledged.size(), null, List.of(), stale.size(),
-                        stale.subList(0, Math.min(EXAMPLES, stale.size())), workload.failedWrites.get(), workload.failedReads.get(),
-                        error == null ? e.getMessage() : error + "; " + e.getMessage());
-            }
-            return new SystemResult(system, phases, workload.acknowledged.size(), missing.size(),
-                    missing.subList(0, Math.min(EXAMPLES, missing.size())), stale.size(), stale.subList(0, Math.min(EXAMPLES, stale.size())),
-                    workload.failedWrites.get(), workload.failedReads.get(), error);
+            return verify(system, endpoints, workload, phases, error);
         }
+    }
+
+    /** Reads back every acknowledged write; the result of the whole run. */
+    private SystemResult verify(String system, Endpoints endpoints, Workload workload, List<PhaseResult> phases, String error) {
+        List<String> stale = List.copyOf(workload.staleReads);
+        Integer missingCount = null;
+        List<String> missing = List.of();
+        try {
+            Set<String> found = readBack(endpoints);
+            missing = workload.acknowledged.stream().filter(k -> !found.contains(k)).toList();
+            missingCount = missing.size();
+        } catch (ClusterNotSteadyException e) {
+            progress.printf("%s: %s%n", system, e.getMessage());
+            error = error == null ? e.getMessage() : error + "; " + e.getMessage();
+        }
+        return new SystemResult(system, phases, workload.acknowledged.size(), missingCount, firstFew(missing),
+                stale.size(), firstFew(stale), workload.failedWrites.get(), workload.failedReads.get(), error);
+    }
+
+    private static List<String> firstFew(List<String> all) {
+        return all.subList(0, Math.min(EXAMPLES, all.size()));
     }
 
     private PhaseResult phase(Endpoints endpoints, Workload workload, int round, Fault fault) {
@@ -213,7 +224,7 @@ final class FailoverRun {
                     ids[i] = endpoints.status(i, STATUS_DEADLINE).map(s -> s.getHeader().getMemberId()).orElse(0L);
                 }
             }
-            if (java.util.Arrays.stream(ids).allMatch(id -> id != 0)) {
+            if (Arrays.stream(ids).allMatch(id -> id != 0)) {
                 return ids;
             }
             LockSupport.parkNanos(POLL_NANOS * 5);
@@ -294,11 +305,11 @@ final class FailoverRun {
         Set<String> keys = new HashSet<>();
         byte[] end = PREFIX.getBytes(StandardCharsets.UTF_8);
         end[end.length - 1]++;
-        com.google.protobuf.ByteString from = Endpoints.utf8(PREFIX);
+        ByteString from = Endpoints.utf8(PREFIX);
         long deadline = System.nanoTime() + settings.recoveryDeadline().toNanos();
         int endpoint = 0;
         while (true) {
-            RangeRequest request = RangeRequest.newBuilder().setKey(from).setRangeEnd(com.google.protobuf.ByteString.copyFrom(end))
+            RangeRequest request = RangeRequest.newBuilder().setKey(from).setRangeEnd(ByteString.copyFrom(end))
                     .setKeysOnly(true).setLimit(10_000).build();
             RangeResponse page;
             try {
@@ -319,7 +330,7 @@ final class FailoverRun {
             if (!page.getMore() || page.getKvsCount() == 0) {
                 return keys;
             }
-            from = page.getKvs(page.getKvsCount() - 1).getKey().concat(com.google.protobuf.ByteString.copyFrom(new byte[] {0}));
+            from = page.getKvs(page.getKvsCount() - 1).getKey().concat(ByteString.copyFrom(new byte[] {0}));
         }
     }
 
