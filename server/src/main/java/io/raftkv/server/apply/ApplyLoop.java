@@ -131,7 +131,8 @@ public final class ApplyLoop implements AutoCloseable {
             // Applying must be deterministic on every replica: a failure here means this replica
             // can no longer follow the log safely, so it stops applying instead of diverging.
             failure = t;
-            log.error("apply thread failed; this node stops applying", t);
+            log.error("apply thread failed after applied index {}; this node stops applying and reports itself"
+                    + " unhealthy: {}", waiter.applied(), t.getMessage(), t);
         }
     }
 
