@@ -156,11 +156,12 @@ public final class ApplyLoop implements AutoCloseable {
             }
         }
         ApplyBatchResult result = store.applyBatch(commands);
-        for (ApplyResult r : result.results()) {
-            if (r instanceof ApplyResult.Applied a && a.requestId() != 0) {
-                tracker.applied(a.requestId(), r);
-            } else if (r instanceof ApplyResult.Rejected rj && rj.requestId() != 0) {
-                tracker.applied(rj.requestId(), r);
+        for (int i = 0; i < commands.size(); i++) {
+            ApplyResult r = result.results().get(i);
+            long requestId = r instanceof ApplyResult.Applied a ? a.requestId()
+                    : r instanceof ApplyResult.Rejected rj ? rj.requestId() : 0;
+            if (requestId != 0) {
+                tracker.applied(r.index(), commands.get(i).term(), requestId, r);
             }
         }
         long last = entries.get(entries.size() - 1).index();

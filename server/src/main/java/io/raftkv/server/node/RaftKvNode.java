@@ -131,7 +131,7 @@ public final class RaftKvNode implements AutoCloseable {
         log.info("state machine at applied index {}, Raft log {}..{} committed to {}: {} committed entries to replay",
                 applied, logStorage.firstIndex(), logStorage.lastIndex(), committed, Math.max(0, committed - applied));
         this.waiter = new AppliedIndexWaiter(applied);
-        this.tracker = new ProposalTracker(memberId, System.nanoTime());
+        this.tracker = new ProposalTracker(memberId, System.currentTimeMillis());
         RaftConfig raftConfig = new RaftConfig(memberId, config.electionTicks(), 1, true, true, 1 << 20, 256,
                 16L << 20, 64L << 20, new Random(new SecureRandom().nextLong()), Set.of());
         RaftNode core = RaftNode.create(raftConfig, logStorage, applied, store.state().confState());
