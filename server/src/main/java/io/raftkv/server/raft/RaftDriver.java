@@ -125,8 +125,15 @@ public final class RaftDriver implements AutoCloseable {
      * touches the log) compacts the log up to it, and followers behind it get the snapshot.
      */
     public void compact(Snapshot snapshot) {
+        // Called by the apply thread. Never dropped (older snapshot files get pruned), but never an
+        // unbounded wait: the Raft thread drains its inputs every turn, unless it has stopped.
         try {
-            inputs.put(new DriverInput.Compact(snapshot));
+            while (!inputs.offer(new DriverInput.Compact(snapshot), 100, TimeUnit.MILLISECONDS)) {
+                if (!isRunning()) {
+                    log.warn("not compacting the log to snapshot {}: the Raft thread has stopped", snapshot.index());
+                    return;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
