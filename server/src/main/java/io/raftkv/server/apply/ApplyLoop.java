@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,8 +28,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ApplyLoop implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ApplyLoop.class);
-    /** Batches queued between the Raft thread and this one; a full queue slows consensus down. */
-    private static final int QUEUE_CAPACITY = 256;
 
     /** Work the Raft thread hands over, in order. */
     private sealed interface Work {
@@ -63,7 +61,12 @@ public final class ApplyLoop implements AutoCloseable {
     private final ProposalTracker tracker;
     private final AppliedIndexWaiter waiter;
     private final Hooks hooks;
-    private final BlockingQueue<Work> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    /**
+     * Unbounded: the Raft thread must never wait for applying, or a stalled apply (a snapshot being
+     * packed, a slow disk) stops its ticks and heartbeats and followers start an election. Writes
+     * are refused instead once too much is committed but not applied (see the Proposer).
+     */
+    private final BlockingQueue<Work> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean running = true;
     private volatile Throwable failure;
@@ -81,16 +84,23 @@ public final class ApplyLoop implements AutoCloseable {
         thread.start();
     }
 
-    /** Called by the Raft thread; blocks while the apply thread is far behind. */
-    public void committed(List<Entry> entries, Map<Long, ConfState> confStates) throws InterruptedException {
-        queue.put(new Work.Committed(entries, confStates));
+    /** Called by the Raft thread; never blocks. */
+    public void committed(List<Entry> entries, Map<Long, ConfState> confStates) {
+        enqueue(new Work.Committed(entries, confStates));
     }
 
-    public void restore(Snapshot snapshot) throws InterruptedException {
-        queue.put(new Work.Restore(snapshot));
+    /** Called by the Raft thread; never blocks. */
+    public void restore(Snapshot snapshot) {
+        enqueue(new Work.Restore(snapshot));
     }
 
-    /** How many batches wait to be applied: the node refuses new writes when this is high. */
+    private void enqueue(Work work) {
+        if (failure == null) { // a failed apply thread takes nothing more: do not hoard the log in memory
+            queue.add(work);
+        }
+    }
+
+    /** How many batches wait to be applied. */
     public int backlog() {
         return queue.size();
     }
@@ -131,7 +141,8 @@ public final class ApplyLoop implements AutoCloseable {
             // Applying must be deterministic on every replica: a failure here means this replica
             // can no longer follow the log safely, so it stops applying instead of diverging.
             failure = t;
-            log.error("apply thread failed; this node stops applying", t);
+            log.error("apply thread failed after applied index {}; this node stops applying and reports itself"
+                    + " unhealthy: {}", waiter.applied(), t.getMessage(), t);
         }
     }
 
@@ -155,11 +166,12 @@ public final class ApplyLoop implements AutoCloseable {
             }
         }
         ApplyBatchResult result = store.applyBatch(commands);
-        for (ApplyResult r : result.results()) {
-            if (r instanceof ApplyResult.Applied a && a.requestId() != 0) {
-                tracker.applied(a.requestId(), r);
-            } else if (r instanceof ApplyResult.Rejected rj && rj.requestId() != 0) {
-                tracker.applied(rj.requestId(), r);
+        for (int i = 0; i < commands.size(); i++) {
+            ApplyResult r = result.results().get(i);
+            long requestId = r instanceof ApplyResult.Applied a ? a.requestId()
+                    : r instanceof ApplyResult.Rejected rj ? rj.requestId() : 0;
+            if (requestId != 0) {
+                tracker.applied(r.index(), commands.get(i).term(), requestId, r);
             }
         }
         long last = entries.get(entries.size() - 1).index();

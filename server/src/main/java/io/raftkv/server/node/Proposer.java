@@ -22,6 +22,7 @@ import io.raftkv.proto.raft.RaftTransportGrpc;
 import io.raftkv.raft.core.RaftNode;
 import io.raftkv.raft.core.SoftState;
 import io.raftkv.server.api.EtcdError;
+import io.raftkv.server.apply.AppliedIndexWaiter;
 import io.raftkv.server.apply.ProposalTracker;
 import io.raftkv.server.raft.RaftDriver;
 import io.raftkv.storage.mvcc.ApplyResult;
@@ -40,17 +41,22 @@ import java.util.function.LongFunction;
  */
 public final class Proposer {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Proposer.class);
+    /** Committed-but-unapplied entries beyond which writes are refused (etcd's maxGapBetweenApplyAndCommitIndex). */
+    static final long MAX_APPLY_LAG = 5_000;
+
     private final RaftDriver driver;
     private final ProposalTracker tracker;
     private final LongFunction<ManagedChannel> peerChannel;
     private final long requestTimeoutMillis;
+    private final AppliedIndexWaiter applied;
 
     public Proposer(RaftDriver driver, ProposalTracker tracker, LongFunction<ManagedChannel> peerChannel,
-                    long requestTimeoutMillis) {
+                    long requestTimeoutMillis, AppliedIndexWaiter applied) {
         this.driver = driver;
         this.tracker = tracker;
         this.peerChannel = peerChannel;
         this.requestTimeoutMillis = requestTimeoutMillis;
+        this.applied = applied;
     }
 
     /**
@@ -59,6 +65,9 @@ public final class Proposer {
      */
     public CompletableFuture<Message> propose(InternalRequest request) {
         RaftNode.Status status = driver.status();
+        if (applyLagging(status)) {
+            return CompletableFuture.failedFuture(EtcdError.TOO_MANY_REQUESTS.asException());
+        }
         if (status.role() == SoftState.Role.LEADER) {
             return proposeLocally(request).thenApply(Proposer::unwrap);
         }
@@ -66,6 +75,14 @@ public final class Proposer {
             return CompletableFuture.failedFuture(EtcdError.NO_LEADER.asException());
         }
         return forward(status.leaderId(), request);
+    }
+
+    /**
+     * Applying is far behind committing (a stalled apply): the Raft thread never waits for the
+     * apply thread, so back-pressure lands here, on the callers, as etcd's refusal.
+     */
+    private boolean applyLagging(RaftNode.Status status) {
+        return status.commitIndex() - applied.applied() > MAX_APPLY_LAG;
     }
 
     private CompletableFuture<ApplyResult> proposeLocally(InternalRequest request) {
@@ -129,10 +146,16 @@ public final class Proposer {
 
     /** The leader's side of a forwarded proposal. */
     public void propose(ProposeRequest request, StreamObserver<ProposeResponse> response) {
-        if (driver.status().role() != SoftState.Role.LEADER) {
+        RaftNode.Status status = driver.status();
+        if (status.role() != SoftState.Role.LEADER) {
             // Leadership moved while the request travelled; the follower's client retries.
             reply(response, ProposeResponse.newBuilder().setErrorCode(EtcdError.LEADER_CHANGED.code().value())
                     .setErrorMessage(EtcdError.LEADER_CHANGED.message()).build());
+            return;
+        }
+        if (applyLagging(status)) {
+            reply(response, ProposeResponse.newBuilder().setErrorCode(EtcdError.TOO_MANY_REQUESTS.code().value())
+                    .setErrorMessage(EtcdError.TOO_MANY_REQUESTS.message()).build());
             return;
         }
         proposeLocally(request.getRequest()).whenComplete((result, error) -> {

@@ -62,8 +62,6 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RaftKvNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RaftKvNode.class);
-    /** Committed-but-unapplied entries beyond which writes are refused (etcd's 5000). */
-    private static final long MAX_APPLY_LAG = 5_000;
 
     private final NodeConfig config;
     private final long memberId;
@@ -131,7 +129,7 @@ public final class RaftKvNode implements AutoCloseable {
         log.info("state machine at applied index {}, Raft log {}..{} committed to {}: {} committed entries to replay",
                 applied, logStorage.firstIndex(), logStorage.lastIndex(), committed, Math.max(0, committed - applied));
         this.waiter = new AppliedIndexWaiter(applied);
-        this.tracker = new ProposalTracker(memberId, System.nanoTime());
+        this.tracker = new ProposalTracker(memberId, System.currentTimeMillis());
         RaftConfig raftConfig = new RaftConfig(memberId, config.electionTicks(), 1, true, true, 1 << 20, 256,
                 16L << 20, 64L << 20, new Random(new SecureRandom().nextLong()), Set.of());
         RaftNode core = RaftNode.create(raftConfig, logStorage, applied, store.state().confState());
@@ -149,7 +147,7 @@ public final class RaftKvNode implements AutoCloseable {
         this.applyLoop = new ApplyLoop(config.name(), store, tracker, waiter, new ApplyHooks());
         this.driver = new RaftDriver(config.name(), core, logStorage, transport, new DriverListener(),
                 config.heartbeatIntervalMillis());
-        this.proposer = new Proposer(driver, tracker, transport::channel, requestTimeoutMillis);
+        this.proposer = new Proposer(driver, tracker, transport::channel, requestTimeoutMillis, waiter);
         this.leases = new LeaseKeeper(store, this::isLeader, proposer::propose, System::currentTimeMillis,
                 config.electionTimeoutMillis());
     }
@@ -266,10 +264,6 @@ public final class RaftKvNode implements AutoCloseable {
 
     /** Proposes a mutation through the leader; completes with etcd's response once applied. */
     public CompletableFuture<Message> propose(InternalRequest request) {
-        RaftNode.Status status = driver.status();
-        if (status.commitIndex() - waiter.applied() > MAX_APPLY_LAG) {
-            return CompletableFuture.failedFuture(EtcdError.TOO_MANY_REQUESTS.asException());
-        }
         return proposer.propose(request);
     }
 
@@ -332,12 +326,12 @@ public final class RaftKvNode implements AutoCloseable {
 
     private final class DriverListener implements RaftDriverListener {
         @Override
-        public void onCommitted(List<Entry> entries, Map<Long, ConfState> confStates) throws InterruptedException {
+        public void onCommitted(List<Entry> entries, Map<Long, ConfState> confStates) {
             applyLoop.committed(entries, confStates);
         }
 
         @Override
-        public void onSnapshotReceived(Snapshot snapshot) throws InterruptedException {
+        public void onSnapshotReceived(Snapshot snapshot) {
             applyLoop.restore(snapshot);
         }
 

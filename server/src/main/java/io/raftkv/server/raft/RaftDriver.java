@@ -7,7 +7,6 @@ import io.raftkv.raft.core.Message;
 import io.raftkv.raft.core.Proposal;
 import io.raftkv.raft.core.ProposalRejectedException;
 import io.raftkv.raft.core.RaftNode;
-import io.raftkv.raft.core.ReadState;
 import io.raftkv.raft.core.Ready;
 import io.raftkv.raft.core.SoftState;
 import io.raftkv.raft.core.Snapshot;
@@ -17,7 +16,6 @@ import io.raftkv.server.api.EtcdError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -42,6 +40,10 @@ public final class RaftDriver implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RaftDriver.class);
     private static final int INPUT_QUEUE_CAPACITY = 16_384;
     private static final int MAX_INPUTS_PER_TURN = 4_096;
+    /** An unanswered ReadIndex round is asked again after this long (etcd's readIndexRetryTime)... */
+    private static final long READ_RETRY_MILLIS = 500;
+    /** ...and its reads fail with etcd's "request timed out" after this long (etcd's request timeout). */
+    private static final long READ_TIMEOUT_MILLIS = 5_000;
 
     private final RaftNode node;
     private final RaftLogStorage storage;
@@ -51,10 +53,9 @@ public final class RaftDriver implements AutoCloseable {
     private final BlockingQueue<DriverInput> inputs = new ArrayBlockingQueue<>(INPUT_QUEUE_CAPACITY);
     /** Peer messages get their own queue so a flood of client requests cannot starve consensus. */
     private final BlockingQueue<Message> peerMessages = new ArrayBlockingQueue<>(INPUT_QUEUE_CAPACITY);
-    private final Map<Long, List<CompletableFuture<Long>>> pendingReads = new HashMap<>();
+    private final PendingReadRounds pendingReads;
     private final Thread thread;
     private volatile boolean running = true;
-    private long readSequence;
     private long lastLeader;
     private long lastTerm;
     private volatile RaftNode.Status lastStatus;
@@ -66,6 +67,8 @@ public final class RaftDriver implements AutoCloseable {
         this.transport = transport;
         this.listener = listener;
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(tickMillis);
+        this.pendingReads = new PendingReadRounds((int) Math.max(1, READ_RETRY_MILLIS / tickMillis),
+                (int) Math.max(1, READ_TIMEOUT_MILLIS / tickMillis));
         this.lastStatus = node.status();
         this.thread = new Thread(this::run, "raft-" + name);
         this.thread.setDaemon(true);
@@ -125,8 +128,15 @@ public final class RaftDriver implements AutoCloseable {
      * touches the log) compacts the log up to it, and followers behind it get the snapshot.
      */
     public void compact(Snapshot snapshot) {
+        // Called by the apply thread. Never dropped (older snapshot files get pruned), but never an
+        // unbounded wait: the Raft thread drains its inputs every turn, unless it has stopped.
         try {
-            inputs.put(new DriverInput.Compact(snapshot));
+            while (!inputs.offer(new DriverInput.Compact(snapshot), 100, TimeUnit.MILLISECONDS)) {
+                if (!isRunning()) {
+                    log.warn("not compacting the log to snapshot {}: the Raft thread has stopped", snapshot.index());
+                    return;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -163,6 +173,7 @@ public final class RaftDriver implements AutoCloseable {
                 batch.clear();
                 if (System.nanoTime() - nextTick >= 0) {
                     node.tick();
+                    pendingReads.tick(node::readIndex);
                     nextTick += tickNanos;
                     if (System.nanoTime() - nextTick > 10 * tickNanos) {
                         nextTick = System.nanoTime() + tickNanos; // after a long pause, do not tick in a burst
@@ -215,14 +226,7 @@ public final class RaftDriver implements AutoCloseable {
             }
         }
         if (!reads.isEmpty()) {
-            // All reads that arrived in this turn share one quorum round.
-            long id = ++readSequence;
-            try {
-                node.readIndex(ByteBuffer.allocate(8).putLong(id).array());
-                pendingReads.put(id, reads);
-            } catch (ProposalRejectedException e) {
-                reads.forEach(r -> r.completeExceptionally(RaftErrors.toStatus(e)));
-            }
+            pendingReads.start(reads, node::readIndex); // all reads that arrived in this turn share one quorum round
         }
     }
 
@@ -260,20 +264,13 @@ public final class RaftDriver implements AutoCloseable {
             }
             listener.onCommitted(ready.committedEntries(), confStates);
         }
-        for (ReadState rs : ready.readStates()) {
-            long id = ByteBuffer.wrap(rs.context()).getLong();
-            List<CompletableFuture<Long>> waiting = pendingReads.remove(id);
-            if (waiting != null) {
-                waiting.forEach(f -> f.complete(rs.index()));
-            }
-        }
+        ready.readStates().forEach(pendingReads::complete);
         if (ready.softState().isPresent()) {
             SoftState soft = ready.softState().get();
             long term = node.status().term();
             if (soft.leaderId() != lastLeader || term != lastTerm) {
                 // Reads queued with the old leader will never be answered: let callers retry.
-                pendingReads.values().forEach(l -> l.forEach(f -> f.completeExceptionally(EtcdError.LEADER_CHANGED.asException())));
-                pendingReads.clear();
+                pendingReads.failAll(EtcdError.LEADER_CHANGED.asException());
             }
             lastLeader = soft.leaderId();
             lastTerm = term;
@@ -295,8 +292,7 @@ public final class RaftDriver implements AutoCloseable {
     }
 
     private void failPending() {
-        pendingReads.values().forEach(l -> l.forEach(f -> f.completeExceptionally(EtcdError.STOPPED.asException())));
-        pendingReads.clear();
+        pendingReads.failAll(EtcdError.STOPPED.asException());
         List<DriverInput> left = new ArrayList<>();
         inputs.drainTo(left);
         for (DriverInput input : left) {

@@ -13,13 +13,17 @@ public interface RaftDriverListener {
 
     /**
      * Committed entries in log order. Called on the Raft thread; implementations queue them for
-     * the apply thread and may block when that queue is full (backpressure onto consensus).
+     * the apply thread and must not block: a Raft thread waiting for applying stops ticking and
+     * heartbeating (back-pressure goes to proposers instead).
      * Membership changes among them were already applied to the core: {@code confStates} maps
      * the index of each CONF_CHANGE entry to the configuration it produced.
      */
     void onCommitted(List<Entry> entries, Map<Long, ConfState> confStates) throws InterruptedException;
 
-    /** A snapshot received from the leader: restore the state machine from it before anything after it is applied. */
+    /**
+     * A snapshot received from the leader: restore the state machine from it before anything after
+     * it is applied. Called on the Raft thread; must not block.
+     */
     void onSnapshotReceived(Snapshot snapshot) throws InterruptedException;
 
     /** Leader or role changed. Called on the Raft thread; must not block. */

@@ -30,8 +30,11 @@ public sealed interface CommittedCommand {
     }
 
     /**
-     * Decodes a NORMAL entry. Data that does not parse is applied as a request that fails
-     * (every replica decodes the same bytes the same way), never as a crash.
+     * Decodes a NORMAL entry. Data that does not decode to a request this version knows is
+     * refused, never applied as something else: a replica that guessed would diverge from those
+     * that understood it.
+     *
+     * @throws UndecodableEntryException naming the entry's index and term
      */
     static CommittedCommand ofNormalEntry(Entry entry) {
         if (entry.type() != Entry.Type.NORMAL) {
@@ -40,10 +43,19 @@ public sealed interface CommittedCommand {
         if (entry.data().length == 0) {
             return new Noop(entry.index(), entry.term());
         }
+        InternalRequest request;
         try {
-            return new Request(entry.index(), entry.term(), InternalRequest.parseFrom(entry.data()));
+            request = InternalRequest.parseFrom(entry.data());
         } catch (InvalidProtocolBufferException e) {
-            return new Request(entry.index(), entry.term(), InternalRequest.getDefaultInstance());
+            throw new UndecodableEntryException(entry.index(), entry.term(), entry.data().length,
+                    "does not decode as an InternalRequest (" + e.getMessage() + ")", e);
         }
+        if (request.getRequestCase() == InternalRequest.RequestCase.REQUEST_NOT_SET) {
+            // Every proposer sets a request; none set means a kind this version does not know.
+            throw new UndecodableEntryException(entry.index(), entry.term(), entry.data().length,
+                    "holds no request this version knows (unknown fields "
+                            + request.getUnknownFields().asMap().keySet() + ")", null);
+        }
+        return new Request(entry.index(), entry.term(), request);
     }
 }

@@ -22,10 +22,24 @@ class CommittedCommandTest {
     }
 
     @Test
-    void undecodableDataBecomesAnEmptyRequestRatherThanACrash() {
-        CommittedCommand command = CommittedCommand.ofNormalEntry(Entry.normal(3, 7, new byte[] {(byte) 0xFF, 1, 2}));
-        assertThat(((CommittedCommand.Request) command).request().getRequestCase())
-                .isEqualTo(InternalRequest.RequestCase.REQUEST_NOT_SET);
+    void undecodableDataIsRefusedNamingTheEntry() {
+        // Applied as anything, corruption or version skew would let replicas diverge silently.
+        assertThatThrownBy(() -> CommittedCommand.ofNormalEntry(Entry.normal(3, 7, new byte[] {(byte) 0xFF, 1, 2})))
+                .hasMessageContaining("index 7")
+                .hasMessageContaining("term 3");
+    }
+
+    @Test
+    void aRequestOfAKindThisVersionDoesNotKnowIsRefused() {
+        // Field 99: a request kind added by a later version; it parses, with no request set.
+        byte[] unknownKind = InternalRequest.newBuilder().setId(5).setUnknownFields(
+                com.google.protobuf.UnknownFieldSet.newBuilder().addField(99,
+                        com.google.protobuf.UnknownFieldSet.Field.newBuilder().addVarint(1).build()).build())
+                .build().toByteArray();
+        assertThatThrownBy(() -> CommittedCommand.ofNormalEntry(Entry.normal(4, 9, unknownKind)))
+                .hasMessageContaining("index 9")
+                .hasMessageContaining("term 4")
+                .hasMessageContaining("99");
     }
 
     @Test
