@@ -457,6 +457,7 @@ public final class RaftKvNode implements AutoCloseable {
         MvccStore.PendingSnapshot pending;
         io.raftkv.proto.raft.MemberTable descriptorMembers;
         try {
+            snapshots.pruneIncoming();
             pending = store.checkpointForSnapshot();
             // The member table as of the checkpoint's index: later batches may change it.
             descriptorMembers = members.table();
@@ -477,10 +478,13 @@ public final class RaftKvNode implements AutoCloseable {
     private void pack(MvccStore.PendingSnapshot pending, io.raftkv.proto.raft.MemberTable descriptorMembers) {
         io.raftkv.raft.core.SnapshotMetadata md = pending.metadata();
         String id = SnapshotFiles.idFor(md.index(), md.term());
+        Path file = snapshots.newOutgoing(id);
         try {
-            Path file = snapshots.newOutgoing(id);
             try (OutputStream out = Files.newOutputStream(file)) {
                 pending.pack(out);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(file); // a partial archive must not outlive the last good one
+                throw e;
             }
             byte[] descriptor = SnapshotDescriptor.newBuilder().setSnapshotId(id)
                     .setMembers(descriptorMembers).build().toByteArray();
@@ -489,7 +493,7 @@ public final class RaftKvNode implements AutoCloseable {
                 driver.compact(new Snapshot(md, descriptor));
             }
             lastSnapshotIndex = Math.max(lastSnapshotIndex, md.index());
-            snapshots.prune();
+            snapshots.pruneOutgoing();
             log.info("snapshot {} taken at index {}", id, md.index());
         } catch (IOException | RuntimeException e) {
             log.warn("snapshot at index {} failed: {}", md.index(), e.toString());
