@@ -48,6 +48,8 @@ public final class RaftKvServer implements AutoCloseable {
     private final LeaderProxy proxy;
     private final MaintenanceService maintenance;
     private final HealthStatusManager health = new HealthStatusManager();
+    private final EventLoopCalls clientCalls = EventLoopCalls.forClients();
+    private final EventLoopCalls peerCalls = EventLoopCalls.forPeers();
 
     private RaftKvServer(NodeConfig config) throws IOException {
         node = RaftKvNode.start(config);
@@ -60,6 +62,8 @@ public final class RaftKvServer implements AutoCloseable {
                     .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                     .permitKeepAliveWithoutCalls(true)
                     .maxInboundMessageSize(maxInbound)
+                    .directExecutor()
+                    .callExecutor(clientCalls)
                     .addService(new KvService(node, guards))
                     .addService(new LeaseService(node, guards))
                     .addService(new ClusterService(node, proxy))
@@ -77,6 +81,8 @@ public final class RaftKvServer implements AutoCloseable {
                 .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .maxInboundMessageSize(64 << 20)
+                .directExecutor()
+                .callExecutor(peerCalls)
                 .addService(new RaftTransportService(node.clusterId(), node::stepPeerMessage, node.snapshotFiles(),
                         new LeaderEndpoint(node), () -> node.members().all()))
                 .build().start();
@@ -111,6 +117,8 @@ public final class RaftKvServer implements AutoCloseable {
         }
         clientServers.forEach(Server::shutdownNow);
         peerServer.shutdownNow();
+        clientCalls.close();
+        peerCalls.close();
         http.close();
         maintenance.close();
         proxy.close();

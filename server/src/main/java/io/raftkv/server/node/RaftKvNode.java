@@ -81,6 +81,14 @@ public final class RaftKvNode implements AutoCloseable {
     private final long requestTimeoutMillis;
     private final WatchHub watchHub;
     private volatile long lastSnapshotIndex;
+    /** Packs snapshots off the apply thread; {@link #packing} keeps it to one at a time. */
+    private final java.util.concurrent.ExecutorService snapshotPacker = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "snapshot-pack");
+                t.setDaemon(true);
+                return t;
+            });
+    private final java.util.concurrent.atomic.AtomicBoolean packing = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean attributesPublished;
 
     private RaftKvNode(NodeConfig config) throws IOException {
@@ -431,33 +439,85 @@ public final class RaftKvNode implements AutoCloseable {
         }
     }
 
-    /** Checkpoints the state machine into a packed file and lets the log be compacted up to it. */
+    /**
+     * Checkpoints the state machine on the apply thread (so the checkpoint sits exactly at the
+     * applied index) and packs it on the snapshot thread, which then lets the log be compacted up
+     * to it. One snapshot at a time: batches applied meanwhile do not start another.
+     */
     private void takeSnapshot() {
-        var state = store.state();
-        String id = SnapshotFiles.idFor(state.appliedIndex(), state.appliedTerm());
+        if (!packing.compareAndSet(false, true)) {
+            return;
+        }
+        MvccStore.PendingSnapshot pending;
+        io.raftkv.proto.raft.MemberTable descriptorMembers;
+        try {
+            snapshots.pruneIncoming();
+            pending = store.checkpointForSnapshot();
+            // The member table as of the checkpoint's index: later batches may change it.
+            descriptorMembers = members.table();
+        } catch (IOException | RuntimeException e) {
+            packing.set(false);
+            log.warn("snapshot at index {} failed: {}", store.state().appliedIndex(), e.toString());
+            return;
+        }
+        try {
+            snapshotPacker.execute(() -> pack(pending, descriptorMembers));
+        } catch (java.util.concurrent.RejectedExecutionException closing) {
+            closeQuietly(pending);
+            packing.set(false);
+        }
+    }
+
+    /** Runs on the snapshot thread. */
+    private void pack(MvccStore.PendingSnapshot pending, io.raftkv.proto.raft.MemberTable descriptorMembers) {
+        io.raftkv.raft.core.SnapshotMetadata md = pending.metadata();
+        String id = SnapshotFiles.idFor(md.index(), md.term());
         Path file = snapshots.newOutgoing(id);
         try {
-            io.raftkv.raft.core.SnapshotMetadata md;
             try (OutputStream out = Files.newOutputStream(file)) {
-                md = store.writeSnapshot(out);
+                pending.pack(out);
+            } catch (IOException | RuntimeException e) {
+                Files.deleteIfExists(file); // a partial archive must not outlive the last good one
+                throw e;
             }
-            String actualId = SnapshotFiles.idFor(md.index(), md.term());
-            if (!actualId.equals(id)) {
-                Files.move(file, snapshots.newOutgoing(actualId), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            byte[] descriptor = SnapshotDescriptor.newBuilder().setSnapshotId(id)
+                    .setMembers(descriptorMembers).build().toByteArray();
+            // A snapshot received meanwhile may already be newer; the driver ignores an older compaction.
+            if (driver.isRunning()) {
+                driver.compact(new Snapshot(md, descriptor));
             }
-            byte[] descriptor = SnapshotDescriptor.newBuilder().setSnapshotId(actualId).setMembers(members.table())
-                    .build().toByteArray();
-            driver.compact(new Snapshot(md, descriptor));
-            lastSnapshotIndex = md.index();
-            snapshots.prune();
-            log.info("snapshot {} taken at index {}", actualId, md.index());
+            lastSnapshotIndex = Math.max(lastSnapshotIndex, md.index());
+            snapshots.pruneOutgoing();
+            log.info("snapshot {} taken at index {}", id, md.index());
+        } catch (IOException | RuntimeException e) {
+            log.warn("snapshot at index {} failed: {}", md.index(), e.toString());
+        } finally {
+            closeQuietly(pending);
+            packing.set(false);
+        }
+    }
+
+    private static void closeQuietly(MvccStore.PendingSnapshot pending) {
+        try {
+            pending.close();
         } catch (IOException e) {
-            log.warn("snapshot at index {} failed: {}", state.appliedIndex(), e.toString());
+            log.warn("cannot remove checkpoint: {}", e.toString());
+        }
+    }
+
+    private void awaitPacker() {
+        try {
+            if (!snapshotPacker.awaitTermination(30, TimeUnit.SECONDS)) {
+                log.warn("snapshot packing still running at close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     @Override
     public void close() {
+        snapshotPacker.shutdownNow();
         try {
             leases.close();
             driver.close();
@@ -465,6 +525,7 @@ public final class RaftKvNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            awaitPacker();
             transport.close();
             watchHub.close();
             store.close();

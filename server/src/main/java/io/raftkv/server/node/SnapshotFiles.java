@@ -52,9 +52,16 @@ final class SnapshotFiles implements SnapshotStore {
         return in.resolve(snapshotId + ".pack");
     }
 
-    /** Deletes all but the newest files of each kind. */
-    void prune() throws IOException {
+    /** Deletes all but the newest snapshots this member packed. */
+    void pruneOutgoing() throws IOException {
         prune(out, ".pack");
+    }
+
+    /**
+     * Deletes all but the newest snapshots received; only on the apply thread, which is the
+     * one that installs them.
+     */
+    void pruneIncoming() throws IOException {
         prune(in, ".pack");
     }
 

@@ -1,6 +1,7 @@
 package io.raftkv.server.transport;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import io.raftkv.proto.raft.ConfStatePb;
 import io.raftkv.proto.raft.EntryType;
 import io.raftkv.proto.raft.LogEntry;
@@ -85,10 +86,14 @@ public final class MessageCodec {
         };
     }
 
+    /**
+     * Wraps the entry's data without copying: the leader encodes every entry once per follower,
+     * and entries are never modified once created (the log, the core and the codec share them).
+     */
     public static LogEntry encode(Entry e) {
         return LogEntry.newBuilder().setTerm(e.term()).setIndex(e.index())
                 .setType(e.type() == Entry.Type.NORMAL ? EntryType.ENTRY_NORMAL : EntryType.ENTRY_CONF_CHANGE)
-                .setData(ByteString.copyFrom(e.data())).build();
+                .setData(UnsafeByteOperations.unsafeWrap(e.data())).build();
     }
 
     public static Entry decode(LogEntry e) {

@@ -33,8 +33,9 @@ class SnapshotCatchUpTest {
             for (int i = 0; i < 150; i++) {
                 stubs.put(leader, String.format("/snap/%04d", i), "v" + i, 5_000);
             }
-            // The survivors took snapshots and compacted their logs past what the lagging member has.
-            assertThat(snapshotsIn(cluster.dataDir(leader))).isGreaterThan(0);
+            // The survivors took snapshots and compacted their logs past what the lagging member has
+            // (packing runs beside the apply thread, so the first archive may still be being written).
+            await().atMost(Duration.ofSeconds(30)).until(() -> snapshotsIn(cluster.dataDir(leader)) > 0);
 
             cluster.startMember(lagging);
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() ->

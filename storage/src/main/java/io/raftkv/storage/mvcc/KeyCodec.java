@@ -31,16 +31,7 @@ final class KeyCodec {
 
     /** The escaped, terminated user key: the prefix of all of its history index rows. */
     static byte[] historyPrefix(byte[] userKey) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(userKey.length + 2 + REVISION_BYTES);
-        for (byte b : userKey) {
-            out.write(b);
-            if (b == 0) {
-                out.write(0xFF);
-            }
-        }
-        out.write(0);
-        out.write(1);
-        return out.toByteArray();
+        return escaped(userKey, 0);
     }
 
     /** Where a seek lands on the first history row of the first key >= userKey. */
@@ -50,8 +41,33 @@ final class KeyCodec {
     }
 
     static byte[] historyKey(byte[] userKey, long main, int sub) {
-        byte[] prefix = historyPrefix(userKey);
-        return ByteBuffer.allocate(prefix.length + REVISION_BYTES).put(prefix).putLong(main).putInt(sub).array();
+        byte[] row = escaped(userKey, REVISION_BYTES);
+        ByteBuffer.wrap(row, row.length - REVISION_BYTES, REVISION_BYTES).putLong(main).putInt(sub);
+        return row;
+    }
+
+    /** The escaped, terminated key followed by {@code room} zero bytes, in one array (every write makes these). */
+    private static byte[] escaped(byte[] userKey, int room) {
+        int zeros = 0;
+        for (byte b : userKey) {
+            if (b == 0) {
+                zeros++;
+            }
+        }
+        byte[] out = new byte[userKey.length + zeros + 2 + room];
+        if (zeros == 0) {
+            System.arraycopy(userKey, 0, out, 0, userKey.length);
+        } else {
+            int j = 0;
+            for (byte b : userKey) {
+                out[j++] = b;
+                if (b == 0) {
+                    out[j++] = (byte) 0xFF;
+                }
+            }
+        }
+        out[userKey.length + zeros + 1] = 1;
+        return out;
     }
 
     /** A decoded history index row key. */

@@ -428,14 +428,52 @@ public final class MvccStore implements AutoCloseable {
 
     /** Streams a checkpoint (see {@link SnapshotArchive}) and returns where it sits in the log. */
     public SnapshotMetadata writeSnapshot(OutputStream out) throws IOException {
+        try (PendingSnapshot pending = checkpointForSnapshot()) {
+            pending.pack(out);
+            return pending.metadata();
+        }
+    }
+
+    /**
+     * Takes a checkpoint now, on a batch boundary, to be packed later by any thread: the apply
+     * thread pays only for the flush and the hard links, not for reading and writing the files.
+     * The checkpoint holds exactly the state at {@link PendingSnapshot#metadata()}'s index
+     * whatever is applied meanwhile. Close it to remove the checkpoint.
+     */
+    public PendingSnapshot checkpointForSnapshot() throws IOException {
         Path directory = root.resolve("checkpoint-" + ProcessHandle.current().pid() + "-"
                 + checkpointSequence.incrementAndGet());
         DirectoryInstall.deleteTree(directory);
         try {
-            SnapshotMetadata metadata = checkpoint(directory);
-            SnapshotArchive.pack(directory, out);
+            return new PendingSnapshot(directory, checkpoint(directory));
+        } catch (RuntimeException e) {
+            DirectoryInstall.deleteTree(directory);
+            throw e;
+        }
+    }
+
+    /** A checkpoint waiting to be packed into a snapshot archive. */
+    public static final class PendingSnapshot implements AutoCloseable {
+        private final Path directory;
+        private final SnapshotMetadata metadata;
+
+        private PendingSnapshot(Path directory, SnapshotMetadata metadata) {
+            this.directory = directory;
+            this.metadata = metadata;
+        }
+
+        /** The index, term and membership the checkpoint holds. */
+        public SnapshotMetadata metadata() {
             return metadata;
-        } finally {
+        }
+
+        /** Writes the archive (see {@link SnapshotArchive}); may run on any thread, once. */
+        public void pack(OutputStream out) throws IOException {
+            SnapshotArchive.pack(directory, out);
+        }
+
+        @Override
+        public void close() throws IOException {
             DirectoryInstall.deleteTree(directory);
         }
     }

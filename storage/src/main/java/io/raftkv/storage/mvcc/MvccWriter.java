@@ -40,6 +40,10 @@ import org.rocksdb.WriteBatchWithIndex;
 final class MvccWriter extends MvccReader {
     /** etcd's lease.MaxLeaseTTL. */
     static final long MAX_LEASE_TTL = 9_000_000_000L;
+    /** History row values (RocksDB copies them into the batch, so they can be shared). */
+    private static final byte[] PUT_MARK = {'P'};
+    private static final byte[] DELETE_MARK = {'D'};
+    private static final byte[] NO_BYTES = new byte[0];
 
     private final WriteBatchWithIndex batch;
     private final long minLeaseTtl;
@@ -118,29 +122,27 @@ final class MvccWriter extends MvccReader {
         long rev = beginRevision + 1;
         int sub = changes++;
         Optional<KeyValue> old = latest(k);
-        KeyValue kv = KeyValue.newBuilder()
-                .setKey(key)
+        // The kv row is the version without its key (the row key is the key): one builder makes both.
+        KeyValue.Builder version = KeyValue.newBuilder()
                 .setValue(value)
                 .setCreateRevision(old.map(KeyValue::getCreateRevision).orElse(rev))
                 .setModRevision(rev)
                 .setVersion(old.map(KeyValue::getVersion).orElse(0L) + 1)
-                .setLease(lease)
-                .build();
+                .setLease(lease);
+        byte[] row = version.build().toByteArray();
+        KeyValue kv = version.setKey(key).build();
         try {
-            batch.put(tables.kv, k, kv.toBuilder().clearKey().build().toByteArray());
-            batch.put(tables.history, KeyCodec.historyKey(k, rev, sub), new byte[] {'P'});
+            batch.put(tables.kv, k, row);
+            batch.put(tables.history, KeyCodec.historyKey(k, rev, sub), PUT_MARK);
             Event event = Event.newBuilder().setType(Event.EventType.PUT).setKv(kv).build();
             batch.put(tables.events, KeyCodec.revisionKey(rev, sub), event.toByteArray());
             if (old.isPresent() && old.get().getLease() != 0) {
                 batch.delete(tables.leaseKeys, KeyCodec.leaseAttachmentKey(old.get().getLease(), k));
             }
             if (lease != 0) {
-                batch.put(tables.leaseKeys, KeyCodec.leaseAttachmentKey(lease, k), new byte[0]);
+                batch.put(tables.leaseKeys, KeyCodec.leaseAttachmentKey(lease, k), NO_BYTES);
             }
-            old.ifPresent(prev -> events.add(event.toBuilder().setPrevKv(prev).build()));
-            if (old.isEmpty()) {
-                events.add(event);
-            }
+            events.add(old.isPresent() ? event.toBuilder().setPrevKv(old.get()).build() : event);
         } catch (RocksDBException e) {
             throw new StorageException("put failed", e);
         }
@@ -155,7 +157,7 @@ final class MvccWriter extends MvccReader {
         Event event = Event.newBuilder().setType(Event.EventType.DELETE).setKv(tombstone).build();
         try {
             batch.delete(tables.kv, k);
-            batch.put(tables.history, KeyCodec.historyKey(k, rev, sub), new byte[] {'D'});
+            batch.put(tables.history, KeyCodec.historyKey(k, rev, sub), DELETE_MARK);
             batch.put(tables.events, KeyCodec.revisionKey(rev, sub), event.toByteArray());
             if (old.getLease() != 0) {
                 batch.delete(tables.leaseKeys, KeyCodec.leaseAttachmentKey(old.getLease(), k));
