@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One batch of work the core hands to its driver. The driver must, in this order of
- * durability:
+ * One batch of work the core hands to its driver; {@link ReadyProcessor} acts on it in the
+ * order below (committed entries already durable locally may be applied before step 2). The
+ * order of durability:
  * <ol>
  *   <li>send {@link #messages()} at once (they do not depend on local persistence: a leader's
  *       appends go out while its own fsync runs);</li>

@@ -15,5 +15,10 @@ public enum TestOnlyBug {
     /** Answer ReadIndex at once, without a quorum round confirming leadership. */
     READ_INDEX_WITHOUT_QUORUM_CHECK,
     /** Accept an AppendRequest without checking prevLogTerm (breaks log matching). */
-    APPEND_WITHOUT_PREV_TERM_CHECK
+    APPEND_WITHOUT_PREV_TERM_CHECK,
+    /**
+     * {@link ReadyProcessor}: hand every committed entry to apply before the Ready's fsync, those
+     * this Ready itself writes included (a crash then leaves applied entries the log lost).
+     */
+    APPLY_BEFORE_DURABLE
 }

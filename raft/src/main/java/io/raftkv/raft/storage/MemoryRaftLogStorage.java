@@ -159,6 +159,13 @@ public final class MemoryRaftLogStorage implements RaftLogStorage {
         this.hardState = hardState;
     }
 
+    /** In memory there is nothing to fsync: {@code sync} changes nothing. */
+    @Override
+    public synchronized void save(HardState hardState, List<Entry> entries, boolean sync) {
+        append(entries);
+        setHardState(hardState);
+    }
+
     @Override
     public synchronized void applySnapshot(Snapshot snapshot) {
         if (snapshot.index() < this.snapshot.index()) {

@@ -56,6 +56,15 @@ public interface RaftLogStorage {
     /** Persists term, vote and commit atomically and durably. */
     void setHardState(HardState hardState);
 
+    /**
+     * Persists one {@code Ready}'s entries (as {@link #append}) and the node's current hard state
+     * in one atomic write. With {@code sync} it is durable on return (one fsync). Without, it is
+     * visible at once and a crash may lose it, whole, never in part, even after later writes
+     * were synced. Raft needs {@code sync} only when entries, term or vote change: a write that
+     * only moves the commit index may be lost, since commit is re-learnt from the leader.
+     */
+    void save(HardState hardState, List<Entry> entries, boolean sync);
+
     /** Replaces the whole log with a received snapshot: afterwards firstIndex() == snapshot index + 1. */
     void applySnapshot(Snapshot snapshot);
 

@@ -32,7 +32,9 @@ class InjectedBugSimulationTest {
             TestOnlyBug.READ_INDEX_WITHOUT_QUORUM_CHECK,
             EnumSet.of(Invariant.READ_LINEARIZABILITY),
             TestOnlyBug.APPEND_WITHOUT_PREV_TERM_CHECK,
-            EnumSet.of(Invariant.LOG_MATCHING, Invariant.STATE_MACHINE_SAFETY, Invariant.LEADER_COMPLETENESS));
+            EnumSet.of(Invariant.LOG_MATCHING, Invariant.STATE_MACHINE_SAFETY, Invariant.LEADER_COMPLETENESS),
+            TestOnlyBug.APPLY_BEFORE_DURABLE,
+            EnumSet.of(Invariant.APPLY_BEFORE_DURABLE));
 
     @ParameterizedTest
     @EnumSource(TestOnlyBug.class)

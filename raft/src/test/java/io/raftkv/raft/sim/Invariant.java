@@ -14,6 +14,8 @@ public enum Invariant {
     COMMITTED_ENTRY_LOST,
     /** A vote or an append acknowledgement left a node before what it promises was fsynced. */
     ACK_BEFORE_DURABLE,
+    /** A node applied an entry that its own disk did not yet hold durably. */
+    APPLY_BEFORE_DURABLE,
     /** A read index did not cover a write acknowledged before the read began. */
     READ_LINEARIZABILITY,
     /** An accepted proposal was reported at an index/term where another command was applied. */

@@ -288,6 +288,22 @@ final class SafetyChecker {
         }
     }
 
+    /**
+     * Only what is durable here may be applied: the state machine survives a crash, so an entry
+     * applied ahead of its own fsync would leave a restarted node applied past its log.
+     */
+    void checkApplyDurable(long node, Entry e, RaftLogStorage durable) {
+        if (e.index() <= durable.firstIndex() - 1) {
+            return;
+        }
+        long durableTerm = termOrUnknown(durable, e.index());
+        if (durableTerm != e.term()) {
+            throw new InvariantViolation(Invariant.APPLY_BEFORE_DURABLE, "node " + node + " applied " + e.index()
+                    + "@" + e.term() + " while its durable log " + (durableTerm < 0
+                    ? "ends at " + durable.lastIndex() : "holds " + e.index() + "@" + durableTerm));
+        }
+    }
+
     private static long termOrUnknown(RaftLogStorage log, long index) {
         if (index < 0) {
             return -1;

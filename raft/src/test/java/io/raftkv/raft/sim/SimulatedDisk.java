@@ -3,6 +3,7 @@ package io.raftkv.raft.sim;
 import io.raftkv.raft.core.Entry;
 import io.raftkv.raft.core.HardState;
 import io.raftkv.raft.core.Snapshot;
+import io.raftkv.raft.storage.InitialState;
 import io.raftkv.raft.storage.MemoryRaftLogStorage;
 import io.raftkv.raft.storage.RaftLogStorage;
 
@@ -21,6 +22,7 @@ final class SimulatedDisk {
     private MemoryRaftLogStorage live;
     private final MemoryRaftLogStorage durable;
     private final List<Consumer<RaftLogStorage>> unsynced = new ArrayList<>();
+    private final RaftLogStorage writer = new Writer();
 
     SimulatedDisk(List<Entry> bootstrapEntries, HardState bootstrapHardState) {
         this.live = new MemoryRaftLogStorage();
@@ -43,6 +45,15 @@ final class SimulatedDisk {
     /** What survives a crash. Read-only for the simulator's checks. */
     RaftLogStorage durable() {
         return durable;
+    }
+
+    /**
+     * The storage the node's {@code ReadyProcessor} writes through: reads see the live state,
+     * writes (synced or not) join the queue that {@link #fsync()} makes durable later, as the
+     * simulated fsync completes on simulated time.
+     */
+    RaftLogStorage writer() {
+        return writer;
     }
 
     boolean hasUnsynced() {
@@ -82,5 +93,62 @@ final class SimulatedDisk {
     void crash() {
         unsynced.clear();
         live = durable.copy();
+    }
+
+    private final class Writer implements RaftLogStorage {
+        @Override
+        public InitialState initialState() {
+            return live.initialState();
+        }
+
+        @Override
+        public List<Entry> entries(long lo, long hi, long maxBytes) {
+            return live.entries(lo, hi, maxBytes);
+        }
+
+        @Override
+        public long term(long index) {
+            return live.term(index);
+        }
+
+        @Override
+        public long firstIndex() {
+            return live.firstIndex();
+        }
+
+        @Override
+        public long lastIndex() {
+            return live.lastIndex();
+        }
+
+        @Override
+        public Snapshot snapshot() {
+            return live.snapshot();
+        }
+
+        @Override
+        public void append(List<Entry> entries) {
+            SimulatedDisk.this.append(entries);
+        }
+
+        @Override
+        public void setHardState(HardState hardState) {
+            SimulatedDisk.this.setHardState(hardState);
+        }
+
+        @Override
+        public void save(HardState hardState, List<Entry> entries, boolean sync) {
+            write(s -> s.save(hardState, entries, sync));
+        }
+
+        @Override
+        public void applySnapshot(Snapshot snapshot) {
+            SimulatedDisk.this.applySnapshot(snapshot);
+        }
+
+        @Override
+        public void compact(Snapshot snapshot) {
+            SimulatedDisk.this.compact(snapshot);
+        }
     }
 }

@@ -10,6 +10,7 @@ import io.raftkv.raft.core.RaftConfig;
 import io.raftkv.raft.core.RaftNode;
 import io.raftkv.raft.core.ReadState;
 import io.raftkv.raft.core.Ready;
+import io.raftkv.raft.core.ReadyProcessor;
 import io.raftkv.raft.core.Snapshot;
 import io.raftkv.raft.core.SoftState;
 import io.raftkv.raft.storage.RaftLogStorage;
@@ -22,10 +23,11 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * One simulated server: the driver loop around a {@link RaftNode} that the real server will run
- * on its Raft thread, here on simulated time. It ticks, drains each {@link Ready} in the
- * contract's order (send, write, fsync, send what needed the fsync, apply, advance), and while
- * an fsync is in flight takes no further Ready. A crash loses the unsynced writes and every
+ * One simulated server: the driver loop around a {@link RaftNode} that the real server runs on
+ * its Raft thread, here on simulated time. It ticks and hands each {@link Ready} to the same
+ * {@link ReadyProcessor} the server uses (send, apply what is durable, write, fsync, send what
+ * needed the fsync, apply the rest, advance); the fsync completes later in simulated time, and
+ * while it is in flight the node takes no further Ready. A crash loses the unsynced writes and every
  * in-memory structure; a restart rebuilds the core from the durable disk and state machine.
  */
 final class SimulatedNode implements SimulatedNetwork.Endpoint {
@@ -39,6 +41,7 @@ final class SimulatedNode implements SimulatedNetwork.Endpoint {
     private final Map<Long, Simulation.PendingProposal> ownProposals = new HashMap<>();
 
     private RaftNode raft;
+    private ReadyProcessor ready;
     private boolean up;
     private boolean removed;
     private int incarnation;
@@ -97,6 +100,7 @@ final class SimulatedNode implements SimulatedNetwork.Endpoint {
     void start() {
         RaftConfig config = sim.coreConfig(id);
         raft = guarded(() -> RaftNode.create(config, disk.live(), stateMachine.appliedIndex(), stateMachine.conf()));
+        ready = new ReadyProcessor(raft, disk.writer(), this::send, new NodeApplier(), config.injectedBugs());
         up = true;
         int inc = incarnation;
         long firstTick = 1 + sim.random().nextInt(FaultProfile.TICK_MS);
@@ -117,6 +121,7 @@ final class SimulatedNode implements SimulatedNetwork.Endpoint {
         readsAwaitingApply.clear();
         ownProposals.clear();
         raft = null;
+        ready = null;
         disk.crash();
         sim.trace().log("crash node " + id);
         sim.checker().checkDurableAfterCrash(id, disk.live(), stateMachine.appliedIndex());
@@ -228,50 +233,52 @@ final class SimulatedNode implements SimulatedNetwork.Endpoint {
         drain();
     }
 
-    // ---- the driver loop ----
+    // ---- the driver loop: the production ReadyProcessor on simulated time ----
 
     private void drain() {
         while (up && !awaitingFsync && guarded(() -> raft.hasReady())) {
             Ready rd = guarded(() -> raft.ready());
-            if (persist(rd)) {
+            trace(rd);
+            rd.softState().ifPresent(soft -> {
+                if (soft.role() == SoftState.Role.LEADER) {
+                    sim.onNewLeader(this);
+                }
+            });
+            boolean syncRequested = guarded(() -> ready.beginPersist(rd));
+            observeWrites(rd);
+            if (syncRequested && disk.hasUnsynced()) {
                 awaitingFsync = true;
                 int inc = incarnation;
                 long delay = 1 + sim.random().nextInt(sim.profile().maxFsyncMs());
                 sim.queue().after(delay, "fsync " + id, () -> fsyncDone(inc, rd));
             } else {
-                finish(rd);
+                guarded(() -> {
+                    ready.finishPersist(rd);
+                    return null;
+                });
             }
         }
     }
 
-    /** Steps 1 and 2 of the Ready contract; returns whether an fsync must complete before step 3. */
-    private boolean persist(Ready rd) {
+    private void trace(Ready rd) {
         if (sim.trace().on()) {
             sim.trace().log("node " + id + " ready: hs=" + rd.hardState() + " entries=" + rd.entries()
                     + " snapshot=" + rd.snapshot().map(s -> s.index() + "@" + s.term())
                     + " committed=" + rd.committedEntries().size() + " msgs=" + rd.messages().size()
                     + " after=" + rd.messagesAfterPersist().size() + " sync=" + rd.mustSync());
         }
-        rd.softState().ifPresent(soft -> {
-            if (soft.role() == SoftState.Role.LEADER) {
-                sim.onNewLeader(this);
-            }
-        });
-        for (Message m : rd.messages()) {
-            send(m);
-        }
-        rd.snapshot().ifPresent(disk::applySnapshot);
+    }
+
+    /** What the Ready wrote (fsynced or not), for the checks on logs and commits. */
+    private void observeWrites(Ready rd) {
         if (!rd.entries().isEmpty()) {
-            disk.append(rd.entries());
             sim.checker().observeAppend(id, rd.entries(), disk.live());
         }
-        rd.hardState().ifPresent(disk::setHardState);
-        RaftNode.Status status = guarded(() -> raft.status());
         rd.hardState().ifPresent(hs -> sim.checker().observeCommit(id, hs.term(), hs.commit(), disk.live()));
+        RaftNode.Status status = guarded(() -> raft.status());
         if (status.role() == SoftState.Role.LEADER) {
             sim.checker().observeLeaderAppend(id, status.term(), rd.entries(), disk.live());
         }
-        return rd.mustSync() && disk.hasUnsynced();
     }
 
     private void fsyncDone(int inc, Ready rd) {
@@ -279,33 +286,44 @@ final class SimulatedNode implements SimulatedNetwork.Endpoint {
             return;
         }
         disk.fsync();
-        finish(rd);
+        guarded(() -> {
+            ready.finishPersist(rd);
+            return null;
+        });
         awaitingFsync = false;
         drain();
     }
 
-    /** Steps 3 to 5: what waited for the fsync goes out, committed entries apply, reads are served. */
-    private void finish(Ready rd) {
-        for (Message m : rd.messagesAfterPersist()) {
-            send(m);
+    private void send(List<Message> messages) {
+        for (Message m : messages) {
+            if (sim.settings().checkAckDurability()) {
+                sim.checker().checkAckDurable(id, m, disk.live(), disk.durable());
+            }
+            sim.network().send(m);
         }
-        rd.snapshot().ifPresent(this::restore);
-        for (Entry e : rd.committedEntries()) {
-            apply(e);
-        }
-        readsAwaitingApply.addAll(rd.readStates());
-        serveReads();
-        guarded(() -> {
-            raft.advance(rd);
-            return null;
-        });
     }
 
-    private void send(Message m) {
-        if (sim.settings().checkAckDurability()) {
-            sim.checker().checkAckDurable(id, m, disk.live(), disk.durable());
+    /** The applier the processor hands committed entries, snapshots and read states to. */
+    private final class NodeApplier implements ReadyProcessor.Applier {
+        @Override
+        public void apply(List<Entry> committed, Map<Long, ConfState> confStates) {
+            for (Entry e : committed) {
+                SimulatedNode.this.apply(e, confStates.get(e.index()));
+            }
+            serveReads();
         }
-        sim.network().send(m);
+
+        @Override
+        public void restore(Snapshot snapshot) {
+            SimulatedNode.this.restore(snapshot);
+            serveReads();
+        }
+
+        @Override
+        public void readStates(List<ReadState> readStates) {
+            readsAwaitingApply.addAll(readStates);
+            serveReads();
+        }
     }
 
     private void restore(Snapshot snapshot) {
@@ -326,11 +344,13 @@ final class SimulatedNode implements SimulatedNetwork.Endpoint {
         }
     }
 
-    private void apply(Entry e) {
+    /** {@code changedConf}: the configuration a CONF_CHANGE entry produced in the core, else null. */
+    private void apply(Entry e, ConfState changedConf) {
+        sim.checker().checkApplyDurable(id, e, disk.durable());
         ConfState conf = stateMachine.conf();
         if (e.type() == Entry.Type.CONF_CHANGE) {
+            conf = changedConf;
             ConfChange change = ConfChange.decode(e.data());
-            conf = guarded(() -> raft.applyConfChange(change));
             sim.trace().log("node " + id + " applied conf change " + change.type() + " " + change.nodeId()
                     + " -> " + conf);
         }

@@ -459,6 +459,33 @@ public abstract class RaftLogStorageConformanceTest {
         durably(s -> assertThat(s.initialState().hardState()).isEqualTo(new HardState(2, 1, 3)));
     }
 
+    @Test
+    void aSaveWritesEntriesAndHardStateTogether() {
+        storage.save(new HardState(2, 1, 0), run(1, 4, 2), true);
+        durably(s -> {
+            assertThat(s.lastIndex()).isEqualTo(4);
+            assertThat(s.initialState().hardState()).isEqualTo(new HardState(2, 1, 0));
+        });
+        storage.save(new HardState(3, 0, 4), run(3, 5, 3), true);
+        durably(s -> {
+            assertThat(s.lastIndex()).isEqualTo(5);
+            assertThat(s.term(3)).isEqualTo(3);
+            assertThat(s.initialState().hardState()).isEqualTo(new HardState(3, 0, 4));
+        });
+    }
+
+    /** A commit-only Ready is saved without an fsync: visible at once, kept by an orderly restart. */
+    @Test
+    void anUnsyncedSaveIsVisibleAtOnce() {
+        storage.save(new HardState(2, 1, 0), run(1, 3, 2), true);
+        storage.save(new HardState(2, 1, 3), List.of(), false);
+        assertThat(storage.initialState().hardState()).isEqualTo(new HardState(2, 1, 3));
+        durably(s -> {
+            assertThat(s.lastIndex()).isEqualTo(3);
+            assertThat(s.initialState().hardState()).isEqualTo(new HardState(2, 1, 3));
+        });
+    }
+
     // ---- everything together ----
 
     /**

@@ -52,6 +52,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -62,6 +64,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RaftKvNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RaftKvNode.class);
+    private static final int READ_THREADS = 2;
 
     private final NodeConfig config;
     private final long memberId;
@@ -73,6 +76,8 @@ public final class RaftKvNode implements AutoCloseable {
     private final PeerDirectory peers = new PeerDirectory();
     private final ProposalTracker tracker;
     private final AppliedIndexWaiter waiter;
+    /** Completes confirmed reads and runs what they chain (range, header, serialization). */
+    private final ExecutorService reads;
     private final PeerTransport transport;
     private final RaftDriver driver;
     private final ApplyLoop applyLoop;
@@ -136,7 +141,13 @@ public final class RaftKvNode implements AutoCloseable {
         long committed = logStorage.initialState().hardState().commit();
         log.info("state machine at applied index {}, Raft log {}..{} committed to {}: {} committed entries to replay",
                 applied, logStorage.firstIndex(), logStorage.lastIndex(), committed, Math.max(0, committed - applied));
-        this.waiter = new AppliedIndexWaiter(applied);
+        // Linearizable reads run here once confirmed and applied: off the Raft and apply threads.
+        this.reads = Executors.newFixedThreadPool(READ_THREADS, r -> {
+            Thread t = new Thread(r, "reads-" + config.name());
+            t.setDaemon(true);
+            return t;
+        });
+        this.waiter = new AppliedIndexWaiter(applied, reads);
         this.tracker = new ProposalTracker(memberId, System.currentTimeMillis());
         RaftConfig raftConfig = new RaftConfig(memberId, config.electionTicks(), 1, true, true, 1 << 20, 256,
                 16L << 20, 64L << 20, new Random(new SecureRandom().nextLong()), Set.of());
@@ -154,7 +165,7 @@ public final class RaftKvNode implements AutoCloseable {
         });
         this.applyLoop = new ApplyLoop(config.name(), store, tracker, waiter, new ApplyHooks());
         this.driver = new RaftDriver(config.name(), core, logStorage, transport, new DriverListener(),
-                config.heartbeatIntervalMillis());
+                config.heartbeatIntervalMillis(), reads);
         this.proposer = new Proposer(driver, tracker, transport::channel, requestTimeoutMillis, waiter);
         this.leases = new LeaseKeeper(store, this::isLeader, proposer::propose, System::currentTimeMillis,
                 config.electionTimeoutMillis());
@@ -526,6 +537,7 @@ public final class RaftKvNode implements AutoCloseable {
             Thread.currentThread().interrupt();
         } finally {
             awaitPacker();
+            reads.shutdown();
             transport.close();
             watchHub.close();
             store.close();

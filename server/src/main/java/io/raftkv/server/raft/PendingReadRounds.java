@@ -11,6 +11,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -41,17 +42,23 @@ final class PendingReadRounds {
 
     private final int retryTicks;
     private final int timeoutTicks;
+    private final Executor completions;
     private final Map<Long, Round> rounds = new LinkedHashMap<>();
     private long sequence;
     private long now;
 
-    PendingReadRounds(int retryTicks, int timeoutTicks) {
+    /**
+     * @param completions where answered rounds complete their reads, and so where what a reader
+     *                    chained on them (range, header, serialization) runs: never the Raft thread
+     */
+    PendingReadRounds(int retryTicks, int timeoutTicks, Executor completions) {
         if (retryTicks <= 0 || timeoutTicks < retryTicks) {
             throw new IllegalArgumentException("need 0 < retryTicks <= timeoutTicks, got " + retryTicks + " and "
                     + timeoutTicks);
         }
         this.retryTicks = retryTicks;
         this.timeoutTicks = timeoutTicks;
+        this.completions = completions;
     }
 
     /**
@@ -78,7 +85,8 @@ final class PendingReadRounds {
         }
         Round round = rounds.remove(ByteBuffer.wrap(state.context()).getLong());
         if (round != null) {
-            round.reads.forEach(r -> r.complete(state.index()));
+            long index = state.index();
+            completions.execute(() -> round.reads.forEach(r -> r.complete(index)));
         }
     }
 

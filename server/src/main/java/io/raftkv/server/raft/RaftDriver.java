@@ -7,31 +7,35 @@ import io.raftkv.raft.core.Message;
 import io.raftkv.raft.core.Proposal;
 import io.raftkv.raft.core.ProposalRejectedException;
 import io.raftkv.raft.core.RaftNode;
+import io.raftkv.raft.core.ReadState;
 import io.raftkv.raft.core.Ready;
+import io.raftkv.raft.core.ReadyProcessor;
 import io.raftkv.raft.core.SoftState;
 import io.raftkv.raft.core.Snapshot;
 import io.raftkv.raft.storage.RaftLogStorage;
-import io.raftkv.storage.log.RocksRaftLogStorage;
 import io.raftkv.server.api.EtcdError;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
- * The Raft thread: the only thread that touches the consensus core. Each turn it drains every
- * queued input (so proposals that arrived together are appended together and fsynced once:
- * group commit), ticks when a heartbeat interval has passed, and then acts on the core's
- * {@link Ready}: sends what may go at once, persists, sends what had to wait for the fsync,
- * and hands committed entries to the apply thread.
+ * The Raft thread: the only thread that touches the consensus core. It sleeps until a client
+ * input, a peer message or the next tick arrives (both queues wake it; it never polls), then
+ * drains every queued input (so proposals that arrived together are appended together and
+ * fsynced once: group commit), ticks when a heartbeat interval has passed, and hands each
+ * {@link Ready} to the {@link ReadyProcessor} the simulator drives too: send, hand durable
+ * committed entries to the apply thread, persist (fsync only when the Ready must be durable),
+ * send what had to wait for it, hand the rest. Confirmed reads complete on the read pool.
  *
  * <p>Other threads never block on it: they enqueue and get a future. The input queue is
  * bounded; a full queue refuses with {@code etcdserver: too many requests}.
@@ -54,22 +58,30 @@ public final class RaftDriver implements AutoCloseable {
     /** Peer messages get their own queue so a flood of client requests cannot starve consensus. */
     private final BlockingQueue<Message> peerMessages = new ArrayBlockingQueue<>(INPUT_QUEUE_CAPACITY);
     private final PendingReadRounds pendingReads;
+    private final ReadyProcessor readyProcessor;
     private final Thread thread;
+    /** Set while the Raft thread is parked with both queues empty: producers then unpark it. */
+    private volatile boolean sleeping;
     private volatile boolean running = true;
     private long lastLeader;
     private long lastTerm;
     private volatile RaftNode.Status lastStatus;
 
+    /**
+     * @param readCompletions where confirmed read indexes complete their futures, and so where
+     *                        what the reader chained on them runs: never the Raft thread
+     */
     public RaftDriver(String name, RaftNode node, RaftLogStorage storage, Consumer<List<Message>> transport,
-                      RaftDriverListener listener, long tickMillis) {
+                      RaftDriverListener listener, long tickMillis, Executor readCompletions) {
         this.node = node;
         this.storage = storage;
         this.transport = transport;
         this.listener = listener;
         this.tickNanos = TimeUnit.MILLISECONDS.toNanos(tickMillis);
         this.pendingReads = new PendingReadRounds((int) Math.max(1, READ_RETRY_MILLIS / tickMillis),
-                (int) Math.max(1, READ_TIMEOUT_MILLIS / tickMillis));
+                (int) Math.max(1, READ_TIMEOUT_MILLIS / tickMillis), readCompletions);
         this.lastStatus = node.status();
+        this.readyProcessor = new ReadyProcessor(node, storage, transport::accept, new ListenerApplier());
         this.thread = new Thread(this::run, "raft-" + name);
         this.thread.setDaemon(true);
     }
@@ -85,7 +97,9 @@ public final class RaftDriver implements AutoCloseable {
 
     /** Delivers a peer's message. Dropped (like a lost packet) if the node is overwhelmed. */
     public void step(Message message) {
-        if (!peerMessages.offer(message)) {
+        if (peerMessages.offer(message)) {
+            wake();
+        } else {
             log.warn("dropping {} from {}: peer queue full", message.getClass().getSimpleName(), message.from());
         }
     }
@@ -116,11 +130,15 @@ public final class RaftDriver implements AutoCloseable {
     }
 
     public void reportUnreachable(long peer) {
-        inputs.offer(new DriverInput.ReportUnreachable(peer));
+        if (inputs.offer(new DriverInput.ReportUnreachable(peer))) {
+            wake();
+        }
     }
 
     public void reportSnapshot(long peer, boolean succeeded) {
-        inputs.offer(new DriverInput.ReportSnapshot(peer, succeeded));
+        if (inputs.offer(new DriverInput.ReportSnapshot(peer, succeeded))) {
+            wake();
+        }
     }
 
     /**
@@ -137,6 +155,7 @@ public final class RaftDriver implements AutoCloseable {
                     return;
                 }
             }
+            wake();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -145,9 +164,31 @@ public final class RaftDriver implements AutoCloseable {
     private void submit(DriverInput input, CompletableFuture<?> result) {
         if (!running) {
             result.completeExceptionally(EtcdError.STOPPED.asException());
-        } else if (!inputs.offer(input)) {
+        } else if (inputs.offer(input)) {
+            wake();
+        } else {
             result.completeExceptionally(EtcdError.TOO_MANY_REQUESTS.asException());
         }
+    }
+
+    /**
+     * After an offer: unpark the Raft thread if it sleeps. No wake-up is lost: the Raft thread
+     * sets {@code sleeping} before it checks the queues, and we check {@code sleeping} after the
+     * offer, so one of us sees the other (and an unpark before the park makes it return at once).
+     */
+    private void wake() {
+        if (sleeping) {
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** Parks until an input arrives or {@code nanos} pass (spurious returns are harmless). */
+    private void sleep(long nanos) {
+        sleeping = true;
+        if (inputs.isEmpty() && peerMessages.isEmpty()) {
+            LockSupport.parkNanos(this, nanos);
+        }
+        sleeping = false;
     }
 
     private void run() {
@@ -157,11 +198,11 @@ public final class RaftDriver implements AutoCloseable {
         try {
             while (running) {
                 long wait = nextTick - System.nanoTime();
-                if (wait > 0 && inputs.isEmpty() && peerMessages.isEmpty()) {
-                    DriverInput first = inputs.poll(Math.min(wait, TimeUnit.MILLISECONDS.toNanos(1)), TimeUnit.NANOSECONDS);
-                    if (first != null) {
-                        batch.add(first);
-                    }
+                if (wait > 0) {
+                    sleep(wait); // until a client input, a peer message or the next tick
+                }
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
                 }
                 peerMessages.drainTo(messages, MAX_INPUTS_PER_TURN);
                 inputs.drainTo(batch, MAX_INPUTS_PER_TURN);
@@ -184,7 +225,7 @@ public final class RaftDriver implements AutoCloseable {
                 }
                 lastStatus = node.status();
             }
-        } catch (InterruptedException e) {
+        } catch (InterruptedException | Stopped e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             // A core or storage failure leaves this node unable to make progress safely: stop it
@@ -244,27 +285,8 @@ public final class RaftDriver implements AutoCloseable {
         }
     }
 
-    private void process(Ready ready) throws InterruptedException {
-        transport.accept(ready.messages());
-        if (ready.snapshot().isPresent()) {
-            storage.applySnapshot(ready.snapshot().get());
-            listener.onSnapshotReceived(ready.snapshot().get());
-        }
-        persist(ready);
-        transport.accept(ready.messagesAfterPersist());
-        if (!ready.committedEntries().isEmpty()) {
-            // Membership changes take effect in the core when committed entries are handed out;
-            // the state machine persists the resulting configuration with its applied index, and
-            // a restart replays (and re-applies) whatever it had not yet persisted.
-            Map<Long, ConfState> confStates = new HashMap<>();
-            for (Entry e : ready.committedEntries()) {
-                if (e.type() == Entry.Type.CONF_CHANGE) {
-                    confStates.put(e.index(), node.applyConfChange(ConfChange.decode(e.data())));
-                }
-            }
-            listener.onCommitted(ready.committedEntries(), confStates);
-        }
-        ready.readStates().forEach(pendingReads::complete);
+    private void process(Ready ready) {
+        readyProcessor.process(ready);
         if (ready.softState().isPresent()) {
             SoftState soft = ready.softState().get();
             long term = node.status().term();
@@ -276,19 +298,39 @@ public final class RaftDriver implements AutoCloseable {
             lastTerm = term;
             listener.onSoftState(soft, term);
         }
-        node.advance(ready);
     }
 
-    /** Entries and hard state of one Ready, with a single fsync when the storage can do that. */
-    private void persist(Ready ready) {
-        if (storage instanceof RocksRaftLogStorage rocks && ready.hardState().isPresent()) {
-            rocks.save(ready.hardState().get(), ready.entries());
-            return;
+    /** Where the {@link ReadyProcessor} hands committed entries, snapshots and confirmed reads. */
+    private final class ListenerApplier implements ReadyProcessor.Applier {
+        @Override
+        public void apply(List<Entry> committed, Map<Long, ConfState> confStates) {
+            try {
+                listener.onCommitted(committed, confStates);
+            } catch (InterruptedException e) {
+                throw new Stopped(e);
+            }
         }
-        if (!ready.entries().isEmpty()) {
-            storage.append(ready.entries());
+
+        @Override
+        public void restore(Snapshot snapshot) {
+            try {
+                listener.onSnapshotReceived(snapshot);
+            } catch (InterruptedException e) {
+                throw new Stopped(e);
+            }
         }
-        ready.hardState().ifPresent(storage::setHardState);
+
+        @Override
+        public void readStates(List<ReadState> readStates) {
+            readStates.forEach(pendingReads::complete);
+        }
+    }
+
+    /** The Raft thread was interrupted while handing work on: it is stopping. */
+    private static final class Stopped extends RuntimeException {
+        Stopped(InterruptedException cause) {
+            super(cause);
+        }
     }
 
     private void failPending() {

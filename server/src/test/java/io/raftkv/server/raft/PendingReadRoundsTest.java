@@ -17,7 +17,7 @@ class PendingReadRoundsTest {
     private static final int RETRY = 3;
     private static final int TIMEOUT = 10;
 
-    private final PendingReadRounds rounds = new PendingReadRounds(RETRY, TIMEOUT);
+    private final PendingReadRounds rounds = new PendingReadRounds(RETRY, TIMEOUT, Runnable::run);
     private final List<byte[]> sent = new ArrayList<>();
     private final Consumer<byte[]> core = sent::add;
 

@@ -46,7 +46,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * big-endian index, the hard state and snapshot in {@code raft_meta}. See storage/README.md for
  * the layout, the checksums and the fsync policy.
  *
- * <p>Every write is one {@link WriteBatch} written with {@code sync=true}: an append of any
+ * <p>Every write is one {@link WriteBatch} written with {@code sync=true} (except
+ * {@link #save(HardState, List, boolean)} without {@code sync}): an append of any
  * number of entries (and the truncation of the suffix it replaces) costs one fsync, and the hard
  * state's term, vote and commit land together. A record that fails its crc32c raises
  * {@link CorruptLogException} and is never returned.
@@ -79,6 +80,7 @@ public final class RocksRaftLogStorage implements RaftLogStorage, AutoCloseable 
     private final ColumnFamilyHandle entriesFamily;
     private final ColumnFamilyHandle metaFamily;
     private final WriteOptions syncWrite;
+    private final WriteOptions unsyncedWrite;
 
     /** Serializes writers. */
     private final ReentrantLock writeLock = new ReentrantLock();
@@ -104,6 +106,7 @@ public final class RocksRaftLogStorage implements RaftLogStorage, AutoCloseable 
         this.metaFamily = handles.get(2);
         this.syncWrite = new WriteOptions().setSync(durability.honoursFsync())
                 .setDisableWAL(durability.skipsWal(true));
+        this.unsyncedWrite = new WriteOptions().setSync(false).setDisableWAL(durability.skipsWal(false));
         this.recent = new RecentEntries(limit.entries(), limit.bytes());
     }
 
@@ -410,14 +413,29 @@ public final class RocksRaftLogStorage implements RaftLogStorage, AutoCloseable 
      * {@code Save} does. Equivalent to {@link #append} then {@link #setHardState}, at half the syncs.
      */
     public void save(HardState hardState, List<Entry> entries) {
-        write(Optional.of(hardState), entries);
+        save(hardState, entries, true);
+    }
+
+    /**
+     * As {@link #save(HardState, List)}; without {@code sync} the batch goes to the WAL unsynced
+     * (a Ready that only moves the commit index), made durable by the next synced write. An
+     * unchanged hard state is not rewritten.
+     */
+    @Override
+    public void save(HardState hardState, List<Entry> entries, boolean sync) {
+        write(Optional.of(hardState), entries, sync);
     }
 
     private void write(Optional<HardState> newHardState, List<Entry> entries) {
+        write(newHardState, entries, true);
+    }
+
+    private void write(Optional<HardState> requestedHardState, List<Entry> entries, boolean sync) {
         writeLock.lock();
         try {
             ensureOpenForWrite();
             List<Entry> appended = uncompacted(entries);
+            Optional<HardState> newHardState = requestedHardState.filter(h -> !h.equals(hardState));
             if (appended.isEmpty() && newHardState.isEmpty()) {
                 return;
             }
@@ -437,14 +455,14 @@ public final class RocksRaftLogStorage implements RaftLogStorage, AutoCloseable 
                     // Readers must not see the old suffix half-replaced: block them across the write.
                     stateLock.writeLock().lock();
                     try {
-                        commit(batch);
+                        commit(batch, sync);
                         afterWrite(newHardState, appended);
                     } finally {
                         stateLock.writeLock().unlock();
                     }
                 } else {
                     // Nothing at or below lastIndex changes: readers go on while we fsync.
-                    commit(batch);
+                    commit(batch, sync);
                     stateLock.writeLock().lock();
                     try {
                         afterWrite(newHardState, appended);
@@ -588,6 +606,7 @@ public final class RocksRaftLogStorage implements RaftLogStorage, AutoCloseable 
             }
             db.close();
             syncWrite.close();
+            unsyncedWrite.close();
             familyOptions.close();
             dbOptions.close();
         } finally {
@@ -605,6 +624,10 @@ public final class RocksRaftLogStorage implements RaftLogStorage, AutoCloseable 
 
     private void commit(WriteBatch batch) throws RocksDBException {
         db.write(syncWrite, batch);
+    }
+
+    private void commit(WriteBatch batch, boolean sync) throws RocksDBException {
+        db.write(sync ? syncWrite : unsyncedWrite, batch);
     }
 
     private StoredSnapshot decodeOwn(byte[] metadata) {
