@@ -38,8 +38,8 @@ class CompareSmokeTest {
     ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     ByteArrayOutputStream stderr = new ByteArrayOutputStream();
     int exit = BenchCommand.commandLine(print(stdout), print(stderr)).execute("--compare", "--systems", systems,
-        "--loads", "put-16c,range-l", "--duration", "2s", "--request-timeout", "30s", "--base-port", Integer.toString(basePort),
-        "--out", out.toString());
+        "--loads", "put-16c,range-l", "--duration", "2s", "--request-timeout", "30s",
+        "--base-port", Integer.toString(basePort), "--out", out.toString());
 
     String table = stdout.toString(StandardCharsets.UTF_8);
     assertThat(exit).as("exit code; stderr:%n%s", stderr).isZero();
