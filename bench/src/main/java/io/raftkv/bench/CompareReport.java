@@ -17,7 +17,23 @@ import java.util.Set;
  * per load, the systems side by side, and RaftKV's ops/s over etcd's) and written as results.json
  * and latency.svg.
  */
-public record CompareReport(String startedAt, int nodes, List<String> systems, List<Measurement> measurements) {
+public record CompareReport(String startedAt, Machine machine, int nodes, List<String> systems,
+    List<Measurement> measurements) {
+
+  /** Where the figures came from: they mean little without the cores and how busy the machine was. */
+  public record Machine(int cpus, String loadAverageAtStart) {
+    public static Machine current() {
+      String load;
+      try {
+        String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+        load = f[0] + " " + f[1] + " " + f[2];
+      } catch (IOException e) {
+        load = "unknown";
+      }
+      return new Machine(Runtime.getRuntime().availableProcessors(), load);
+    }
+  }
+
   public static final String BASELINE = "etcd";
   public static final String CANDIDATE = "raftkv";
 
@@ -49,6 +65,8 @@ public record CompareReport(String startedAt, int nodes, List<String> systems, L
       head1.append(" | ").append(String.format("%9s", "ratio"));
       head2.append(" | ").append(String.format("%9s", "ops/s"));
     }
+    s.append(String.format("%d CPUs, load average at start %s (1, 5, 15 min)%n", machine.cpus(),
+        machine.loadAverageAtStart()));
     s.append(head1).append('\n').append(head2).append('\n');
     s.append("-".repeat(head2.length())).append('\n');
     for (String load : loads) {

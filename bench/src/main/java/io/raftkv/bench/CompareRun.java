@@ -66,6 +66,7 @@ public final class CompareRun {
 
   public CompareReport run() {
     String startedAt = Instant.now().toString();
+    CompareReport.Machine machine = CompareReport.Machine.current();
     List<Measurement> measurements = new ArrayList<>();
     for (LocalCluster.Kind kind : systems) {
       Path dir;
@@ -90,7 +91,7 @@ public final class CompareRun {
         }
       }
     }
-    return new CompareReport(startedAt, nodes, systems.stream().map(LocalCluster.Kind::label).toList(), measurements);
+    return new CompareReport(startedAt, machine, nodes, systems.stream().map(LocalCluster.Kind::label).toList(), measurements);
   }
 
   /** Runs one load of any kind; the single entry point of the CLI's subcommands and of --compare. */

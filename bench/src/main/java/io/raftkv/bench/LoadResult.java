@@ -24,11 +24,11 @@ public record LoadResult(LoadSpec spec, long ops, Map<String, Long> errors, long
 
   /** One summary line, in the spirit of etcd benchmark's. */
   public String summary() {
-    StringBuilder s = new StringBuilder(String.format(
-        "%s: %d ops in %.2f s, %.1f ops/s; latency ms p50 %.3f p90 %.3f p99 %.3f p99.9 %.3f max %.3f; errors %d",
-        spec.name(), ops, elapsedNanos / 1e9, opsPerSecond(), millisAt(50), millisAt(90), millisAt(99),
-        millisAt(99.9), latencyMicros.getTotalCount() == 0 ? 0 : latencyMicros.getMaxValue() / 1000.0,
-        errorCount()));
+    String latency = latencyMicros.getTotalCount() == 0 ? "no latency (no request succeeded)"
+        : String.format("latency ms p50 %.3f p90 %.3f p99 %.3f p99.9 %.3f max %.3f", millisAt(50), millisAt(90),
+            millisAt(99), millisAt(99.9), latencyMicros.getMaxValue() / 1000.0);
+    StringBuilder s = new StringBuilder(String.format("%s: %d ops in %.2f s, %.1f ops/s; %s; errors %d",
+        spec.name(), ops, elapsedNanos / 1e9, opsPerSecond(), latency, errorCount()));
     errors.forEach((k, v) -> s.append(String.format("%n  %d x %s", v, k)));
     return s.toString();
   }
