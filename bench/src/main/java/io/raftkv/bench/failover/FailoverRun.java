@@ -10,10 +10,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,7 @@ final class FailoverRun {
     private static final Duration STATUS_DEADLINE = Duration.ofMillis(300);
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final String PREFIX = "failover/";
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final int EXAMPLES = 10;
 
     private final ClusterScript cluster;
@@ -60,12 +63,12 @@ final class FailoverRun {
                         PhaseResult phase = phase(endpoints, workload, round, fault);
                         phases.add(phase);
                         progress.printf("%s %s: round %d, %s n%d: new leader %s, serving %s after %s, longest gap writes %.2f s, reads %.2f s%n",
-                                LocalTime.now().withNano(0), system, round, fault.label, phase.node(), seconds(phase.leaderAfter()),
+                                CLOCK.format(LocalTime.now()), system, round, fault.label, phase.node(), seconds(phase.leaderAfter()),
                                 seconds(phase.servingAfter()), fault == Fault.PAUSE_LEADER ? "SIGCONT" : "restart", phase.writeGap(), phase.readGap());
-                        if (phase.probeWriteError() != null || phase.probeReadError() != null) {
-                            progress.printf("%s: n%d never served: last write through it: %s; last read: %s%n", system, phase.node(),
-                                    phase.probeWriteError() == null ? "succeeded after " + seconds(phase.probeWriteAfter()) : phase.probeWriteError(),
-                                    phase.probeReadError() == null ? "succeeded after " + seconds(phase.probeReadAfter()) : phase.probeReadError());
+                        if (phase.servingAfter() == null || phase.servingAfter() > 1) {
+                            progress.printf("%s: n%d through its own endpoint: first write %s (before: %s), first linearizable read %s (before: %s)%n",
+                                    system, phase.node(), seconds(phase.probeWriteAfter()), Objects.requireNonNullElse(phase.probeWriteError(), "-"),
+                                    seconds(phase.probeReadAfter()), Objects.requireNonNullElse(phase.probeReadError(), "-"));
                         }
                         if (!phase.recovered()) {
                             error = "round " + round + ", " + fault.label + " n" + phase.node() + ": the cluster did not recover within "
@@ -153,7 +156,7 @@ final class FailoverRun {
 
     /**
      * When a write and a linearizable read first succeeded through member {@code index} after its
-     * restart (0: not before the deadline), and why the last failed attempts failed.
+     * restart (0: not before the deadline), and why the last attempt before that failed.
      */
     private record Serving(long wroteAt, long readAt, String lastWriteError, String lastReadError) {
         Optional<Long> at() {
@@ -191,7 +194,7 @@ final class FailoverRun {
             }
             LockSupport.parkNanos(POLL_NANOS);
         }
-        return new Serving(wroteAt, readAt, wroteAt == 0 ? writeError : null, readAt == 0 ? readError : null);
+        return new Serving(wroteAt, readAt, writeError, readError);
     }
 
     private static String describe(StatusRuntimeException e) {

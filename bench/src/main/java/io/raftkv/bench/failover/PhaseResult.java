@@ -11,7 +11,8 @@ package io.raftkv.bench.failover;
  *     linearizable read and write through the faulted member's endpoint
  * @param probeWriteAfter from the restart to the first write through the member alone ({@code null}: never)
  * @param probeReadAfter the same for the first linearizable read
- * @param probeWriteError why the last write through the member failed, if none ever succeeded
+ * @param probeWriteError why the last write through the member before its first success failed
+ *     ({@code null}: the first one succeeded)
  * @param probeReadError the same for reads
  * @param writeGap the longest stretch without a successful write (all clients), from the fault
  *     until the member served again and the cluster settled
