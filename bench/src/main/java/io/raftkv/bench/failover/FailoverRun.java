@@ -10,10 +10,12 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,7 @@ final class FailoverRun {
     private static final Duration STATUS_DEADLINE = Duration.ofMillis(300);
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final String PREFIX = "failover/";
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final int EXAMPLES = 10;
 
     private final ClusterScript cluster;
@@ -59,9 +62,14 @@ final class FailoverRun {
                     for (Fault fault : Fault.values()) {
                         PhaseResult phase = phase(endpoints, workload, round, fault);
                         phases.add(phase);
-                        progress.printf("%s %s: round %d, %s n%d: new leader %s, serving %s after restart, longest gap writes %.2f s, reads %.2f s%n",
-                                LocalTime.now().withNano(0), system, round, fault.label, phase.node(), seconds(phase.leaderAfter()), seconds(phase.servingAfter()),
-                                phase.writeGap(), phase.readGap());
+                        progress.printf("%s %s: round %d, %s n%d: new leader %s, serving %s after %s, longest gap writes %.2f s, reads %.2f s%n",
+                                CLOCK.format(LocalTime.now()), system, round, fault.label, phase.node(), seconds(phase.leaderAfter()),
+                                seconds(phase.servingAfter()), fault == Fault.PAUSE_LEADER ? "SIGCONT" : "restart", phase.writeGap(), phase.readGap());
+                        if (phase.servingAfter() == null || phase.servingAfter() > 1) {
+                            progress.printf("%s: n%d through its own endpoint: first write %s (before: %s), first linearizable read %s (before: %s)%n",
+                                    system, phase.node(), seconds(phase.probeWriteAfter()), Objects.requireNonNullElse(phase.probeWriteError(), "-"),
+                                    seconds(phase.probeReadAfter()), Objects.requireNonNullElse(phase.probeReadError(), "-"));
+                        }
                         if (!phase.recovered()) {
                             error = "round " + round + ", " + fault.label + " n" + phase.node() + ": the cluster did not recover within "
                                     + settings.recoveryDeadline().toSeconds() + " s; see " + cluster.log(phase.node());
@@ -112,7 +120,7 @@ final class FailoverRun {
         long faultAt = System.nanoTime();
         watch.start();
         long restartAt;
-        Optional<Long> servingAt;
+        Serving serving;
         Optional<Long> leaderAt;
         try {
             if (fault == Fault.PAUSE_LEADER) {
@@ -126,7 +134,7 @@ final class FailoverRun {
                 restartAt = System.nanoTime();
                 cluster.start(node);
             }
-            servingAt = awaitServing(endpoints, workload, target, restartAt, round, fault);
+            serving = awaitServing(endpoints, workload, target, restartAt, round, fault);
             leaderAt = watch.await(faultAt + settings.recoveryDeadline().toNanos());
         } finally {
             watch.stop();
@@ -135,21 +143,36 @@ final class FailoverRun {
         waitUntil(phaseEnd);
         return new PhaseResult(round, fault, node,
                 leaderAt.map(t -> toSeconds(t - faultAt)).orElse(null),
-                servingAt.map(t -> toSeconds(t - restartAt)).orElse(null),
+                serving.at().map(t -> toSeconds(t - restartAt)).orElse(null),
+                serving.wroteAt() == 0 ? null : toSeconds(serving.wroteAt() - restartAt),
+                serving.readAt() == 0 ? null : toSeconds(serving.readAt() - restartAt),
+                serving.lastWriteError(),
+                serving.lastReadError(),
                 toSeconds(workload.writes.longestGapNanos(faultAt, phaseEnd)),
                 toSeconds(workload.reads.longestGapNanos(faultAt, phaseEnd)),
                 workload.writes.countBetween(faultAt, phaseEnd),
                 workload.reads.countBetween(faultAt, phaseEnd));
     }
 
-    /** The first moment at which a linearizable read and a write have both succeeded through member {@code index}. */
-    private Optional<Long> awaitServing(Endpoints endpoints, Workload workload, int index, long restartAt, int round, Fault fault) {
+    /**
+     * When a write and a linearizable read first succeeded through member {@code index} after its
+     * restart (0: not before the deadline), and why the last attempt before that failed.
+     */
+    private record Serving(long wroteAt, long readAt, String lastWriteError, String lastReadError) {
+        Optional<Long> at() {
+            return wroteAt != 0 && readAt != 0 ? Optional.of(Math.max(wroteAt, readAt)) : Optional.empty();
+        }
+    }
+
+    private Serving awaitServing(Endpoints endpoints, Workload workload, int index, long restartAt, int round, Fault fault) {
         long deadline = restartAt + settings.recoveryDeadline().toNanos();
         String key = PREFIX + "probe/" + round + "/" + fault.name().toLowerCase() + "/";
         long wroteAt = 0;
         long readAt = 0;
+        String writeError = null;
+        String readError = null;
         int attempt = 0;
-        while (System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline && (wroteAt == 0 || readAt == 0)) {
             endpoints.reconnectSoon(index);
             String probeKey = key + attempt++;
             if (wroteAt == 0) {
@@ -158,7 +181,7 @@ final class FailoverRun {
                     wroteAt = System.nanoTime();
                     workload.acknowledgedElsewhere(probeKey);
                 } catch (StatusRuntimeException e) {
-                    // Not serving yet.
+                    writeError = describe(e);
                 }
             }
             if (readAt == 0) {
@@ -166,15 +189,17 @@ final class FailoverRun {
                     endpoints.get(index, probeKey, settings.opTimeout());
                     readAt = System.nanoTime();
                 } catch (StatusRuntimeException e) {
-                    // Not serving yet.
+                    readError = describe(e);
                 }
-            }
-            if (wroteAt != 0 && readAt != 0) {
-                return Optional.of(Math.max(wroteAt, readAt));
             }
             LockSupport.parkNanos(POLL_NANOS);
         }
-        return Optional.empty();
+        return new Serving(wroteAt, readAt, writeError, readError);
+    }
+
+    private static String describe(StatusRuntimeException e) {
+        String description = e.getStatus().getDescription();
+        return e.getStatus().getCode() + (description == null ? "" : ": " + description.substring(0, Math.min(160, description.length())));
     }
 
     private record Steady(int leader, long term) {

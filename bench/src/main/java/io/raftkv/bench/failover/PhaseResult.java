@@ -9,6 +9,11 @@ package io.raftkv.bench.failover;
  *     leader other than the faulted member (or the same one in a later term)
  * @param servingAfter from {@code scripts/cluster start} (or SIGCONT) to the first successful
  *     linearizable read and write through the faulted member's endpoint
+ * @param probeWriteAfter from the restart to the first write through the member alone ({@code null}: never)
+ * @param probeReadAfter the same for the first linearizable read
+ * @param probeWriteError why the last write through the member before its first success failed
+ *     ({@code null}: the first one succeeded)
+ * @param probeReadError the same for reads
  * @param writeGap the longest stretch without a successful write (all clients), from the fault
  *     until the member served again and the cluster settled
  * @param readGap the same for linearizable reads
@@ -19,6 +24,10 @@ record PhaseResult(
         int node,
         Double leaderAfter,
         Double servingAfter,
+        Double probeWriteAfter,
+        Double probeReadAfter,
+        String probeWriteError,
+        String probeReadError,
         double writeGap,
         double readGap,
         int writes,
