@@ -142,6 +142,11 @@ public final class RaftKvNode implements AutoCloseable {
             }
 
             @Override
+            public void connectionReset(long peer) {
+                driverOrNull().ifPresent(d -> d.reportConnectionReset(peer));
+            }
+
+            @Override
             public void snapshotSent(long peer, boolean succeeded) {
                 driverOrNull().ifPresent(d -> d.reportSnapshot(peer, succeeded));
             }
