@@ -64,6 +64,8 @@ public final class RaftKvNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RaftKvNode.class);
     /** Committed-but-unapplied entries beyond which writes are refused (etcd's 5000). */
     private static final long MAX_APPLY_LAG = 5_000;
+    /** How soon to ask for a read index again while catching up after the start. */
+    private static final long CATCH_UP_RETRY_MILLIS = 20;
 
     private final NodeConfig config;
     private final long memberId;
@@ -84,6 +86,8 @@ public final class RaftKvNode implements AutoCloseable {
     private final WatchHub watchHub;
     private volatile long lastSnapshotIndex;
     private volatile boolean attributesPublished;
+    private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
+    private final long startedNanos = System.nanoTime();
 
     private RaftKvNode(NodeConfig config) throws IOException {
         this.config = config;
@@ -167,7 +171,38 @@ public final class RaftKvNode implements AutoCloseable {
         node.applyLoop.start();
         node.driver.start();
         node.leases.start();
+        node.catchUp();
         return node;
+    }
+
+    /**
+     * Completes once this member has applied everything the cluster had committed when it
+     * (re)joined: a read index confirmed by the leader after the start, then the apply thread
+     * reaching it. Until then it serves no client and /health is false, so a restarted member
+     * never answers with state older than what it served before it died (etcd serves once its
+     * publish entry is applied, to the same end).
+     */
+    public CompletableFuture<Void> caughtUp() {
+        return caughtUp;
+    }
+
+    private void catchUp() {
+        driver.readIndex()
+                .thenCompose(waiter::await)
+                .orTimeout(requestTimeoutMillis, TimeUnit.MILLISECONDS)
+                .whenComplete((v, t) -> {
+                    if (t == null) {
+                        log.info("member {} caught up with the leader at applied index {}, {} ms after its start",
+                                Long.toUnsignedString(memberId, 16), waiter.applied(),
+                                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
+                        caughtUp.complete(null);
+                    } else if (driver.isRunning()) {
+                        // No leader known yet (or it changed): ask again shortly; a leader's heartbeat
+                        // arrives every heartbeat interval.
+                        CompletableFuture.delayedExecutor(CATCH_UP_RETRY_MILLIS, TimeUnit.MILLISECONDS)
+                                .execute(this::catchUp);
+                    }
+                });
     }
 
     private Optional<RaftDriver> driverOrNull() {
@@ -244,6 +279,11 @@ public final class RaftKvNode implements AutoCloseable {
 
     public boolean healthy() {
         return driver.isRunning() && applyLoop.healthy();
+    }
+
+    /** Running, with a leader known, and caught up since the start: what /health reports. */
+    public boolean serving() {
+        return healthy() && leaderId() != 0 && caughtUp.isDone();
     }
 
     public long appliedIndex() {
