@@ -120,7 +120,11 @@ final class PeerConnection implements AutoCloseable {
                     stream = null;
                     continue;
                 }
-                requests.onNext(RaftMessageBatch.newBuilder().setClusterId(clusterId).addAllMessages(batch).build());
+                try {
+                    requests.onNext(RaftMessageBatch.newBuilder().setClusterId(clusterId).addAllMessages(batch).build());
+                } catch (RuntimeException e) {
+                    stream.broken = true; // failed between isReady and onNext: the next message reconnects
+                }
                 batch.clear();
             }
         } catch (InterruptedException e) {
