@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,7 +88,6 @@ public final class RaftKvNode implements AutoCloseable {
     private volatile long lastSnapshotIndex;
     private volatile boolean attributesPublished;
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
-    private final long startedNanos = System.nanoTime();
 
     private RaftKvNode(NodeConfig config) throws IOException {
         this.config = config;
@@ -132,8 +132,9 @@ public final class RaftKvNode implements AutoCloseable {
 
         long applied = store.state().appliedIndex();
         long committed = logStorage.initialState().hardState().commit();
-        log.info("state machine at applied index {}, Raft log {}..{} committed to {}: {} committed entries to replay",
-                applied, logStorage.firstIndex(), logStorage.lastIndex(), committed, Math.max(0, committed - applied));
+        log.info("state machine at applied index {}, Raft log {}..{} committed to {}: {} committed entries to replay"
+                        + " ({} ms after the JVM started)", applied, logStorage.firstIndex(), logStorage.lastIndex(),
+                committed, Math.max(0, committed - applied), ManagementFactory.getRuntimeMXBean().getUptime());
         this.waiter = new AppliedIndexWaiter(applied);
         this.tracker = new ProposalTracker(memberId, System.nanoTime());
         RaftConfig raftConfig = new RaftConfig(memberId, config.electionTicks(), 1, true, true, 1 << 20, 256,
@@ -192,9 +193,9 @@ public final class RaftKvNode implements AutoCloseable {
                 .orTimeout(requestTimeoutMillis, TimeUnit.MILLISECONDS)
                 .whenComplete((v, t) -> {
                     if (t == null) {
-                        log.info("member {} caught up with the leader at applied index {}, {} ms after its start",
+                        log.info("member {} caught up with the leader at applied index {}, {} ms after the JVM started",
                                 Long.toUnsignedString(memberId, 16), waiter.applied(),
-                                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedNanos));
+                                ManagementFactory.getRuntimeMXBean().getUptime());
                         caughtUp.complete(null);
                     } else if (driver.isRunning()) {
                         // No leader known yet (or it changed): ask again shortly; a leader's heartbeat
