@@ -17,11 +17,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The build's training run for the node's class-data-sharing archive (AppCDS): the package
- * phase runs this under {@code -XX:ArchiveClassesAtExit}, and bin/raftkv-server starts nodes
- * with the archive, so they map the classes of start-up and of the first requests instead of
- * loading and verifying them (most of a node's start-up CPU). It starts a one-member cluster in
- * a temporary directory, writes and reads a key through the etcd API, and stops.
+ * The training run for the node's class-data-sharing archive (AppCDS): bin/raftkv-server runs
+ * this under {@code -XX:ArchiveClassesAtExit} once per build of the distribution (JDK 17 cannot
+ * create an archive on the fly, 19's -XX:+AutoCreateSharedArchive can), and starts nodes with
+ * the archive, so they map the classes of start-up and of the first requests instead of loading
+ * and verifying them (most of a node's start-up CPU). It starts a one-member cluster in a
+ * temporary directory, writes and reads a few keys through the etcd API, and stops.
  */
 public final class ClassArchiveTraining {
     private ClassArchiveTraining() {}
