@@ -15,7 +15,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -159,13 +158,10 @@ class FailoverTest {
 
   /**
    * The restarted member must know of the compaction when the watch resumes on it: etcd serves
-   * clients only once its own publish entry is applied (so it has caught up with the log). A
-   * RaftKV member serves clients before it even listens to its peers, so the watch can resume on
-   * a member that has not applied the compaction yet and gets the events instead (seen about one
-   * run in two); client/pom.xml leaves this test (by its tag) out of the RaftKV run.
+   * clients only once its own publish entry is applied, and a RaftKV member only once it has
+   * applied a read index the leader confirmed after its start (so it has caught up with the log).
    */
   @Test
-  @Tag("raftkv-gap-serves-before-catch-up")
   void aCompactionOfTheResumePointWhileDisconnectedIsReportedNotSwallowed() {
     TestCluster cluster = CLUSTER.cluster();
     // The watching client knows one member only, so it cannot resume before that member returns.

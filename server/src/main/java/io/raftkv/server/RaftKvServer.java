@@ -29,6 +29,7 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -50,32 +51,17 @@ public final class RaftKvServer implements AutoCloseable {
     private final HealthStatusManager health = new HealthStatusManager();
     private final EventLoopCalls clientCalls = EventLoopCalls.forClients();
     private final EventLoopCalls peerCalls = EventLoopCalls.forPeers();
+    private final NodeGuards guards;
+    private final CompletableFuture<Void> clientsServing = new CompletableFuture<>();
+    private boolean closed;
 
     private RaftKvServer(NodeConfig config) throws IOException {
         node = RaftKvNode.start(config);
         proxy = new LeaderProxy(node);
-        NodeGuards guards = new NodeGuards(node);
+        guards = new NodeGuards(node);
         maintenance = new MaintenanceService(node, proxy);
-        int maxInbound = config.maxRequestBytes() + (512 << 10);
-        for (URI url : config.listenClientUrls()) {
-            NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(url.getHost(), url.getPort()))
-                    .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
-                    .permitKeepAliveWithoutCalls(true)
-                    .maxInboundMessageSize(maxInbound)
-                    .directExecutor()
-                    .callExecutor(clientCalls)
-                    .addService(new KvService(node, guards))
-                    .addService(new LeaseService(node, guards))
-                    .addService(new ClusterService(node, proxy))
-                    .addService(maintenance)
-                    .addService(new AuthService())
-                    .addService(health.getHealthService());
-            for (io.grpc.ServerServiceDefinition extra : ExtraServices.create(node, guards)) {
-                b.addService(extra);
-            }
-            clientServers.add(b.build().start());
-        }
-        health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
+        // Peers first: the leader reaches this member on its next heartbeat, and the member
+        // catches up before it takes any client (see startClientServers).
         URI peerUrl = config.listenPeerUrls().get(0);
         peerServer = NettyServerBuilder.forAddress(new InetSocketAddress(peerUrl.getHost(), peerUrl.getPort()))
                 .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
@@ -87,9 +73,60 @@ public final class RaftKvServer implements AutoCloseable {
                         new LeaderEndpoint(node), () -> node.members().all()))
                 .build().start();
         PrometheusMeterRegistry registry = NodeMetrics.register(node);
-        http = new HttpEndpoints(config.metricsUrls().get(0), () -> node.healthy() && node.leaderId() != 0, registry);
-        log.info("member {} ({}) serving clients on {}, peers on {}, HTTP on {}", config.name(),
-                Long.toUnsignedString(node.memberId(), 16), config.listenClientUrls(), peerUrl, config.metricsUrls());
+        http = new HttpEndpoints(config.metricsUrls().get(0), node::serving, registry);
+        log.info("member {} ({}) serving peers on {}, HTTP on {}; clients on {} once caught up with the leader",
+                config.name(), Long.toUnsignedString(node.memberId(), 16), peerUrl, config.metricsUrls(),
+                config.listenClientUrls());
+        node.caughtUp().thenRun(() -> startClientServers(config)).whenComplete((v, t) -> {
+            if (t != null) {
+                clientsServing.completeExceptionally(t);
+            }
+        });
+    }
+
+    /**
+     * The etcd API opens only once the member has caught up with the cluster (etcd serves once
+     * its publish entry is applied): before that, a restarted member would answer serializable
+     * reads and watches from state older than what it served before it died. Clients see the
+     * port closed meanwhile and use another endpoint.
+     */
+    private void startClientServers(NodeConfig config) {
+        int maxInbound = config.maxRequestBytes() + (512 << 10);
+        try {
+            synchronized (clientServers) {
+                if (closed) {
+                    return;
+                }
+                for (URI url : config.listenClientUrls()) {
+                    NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(url.getHost(), url.getPort()))
+                            .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
+                            .permitKeepAliveWithoutCalls(true)
+                            .maxInboundMessageSize(maxInbound)
+                            .directExecutor()
+                            .callExecutor(clientCalls)
+                            .addService(new KvService(node, guards))
+                            .addService(new LeaseService(node, guards))
+                            .addService(new ClusterService(node, proxy))
+                            .addService(maintenance)
+                            .addService(new AuthService())
+                            .addService(health.getHealthService());
+                    for (io.grpc.ServerServiceDefinition extra : ExtraServices.create(node, guards)) {
+                        b.addService(extra);
+                    }
+                    clientServers.add(b.build().start());
+                }
+            }
+            health.setStatus("", HealthCheckResponse.ServingStatus.SERVING);
+            log.info("member {} serving clients on {}", config.name(), config.listenClientUrls());
+            clientsServing.complete(null);
+        } catch (IOException | RuntimeException e) {
+            clientsServing.completeExceptionally(e);
+        }
+    }
+
+    /** Completes once the client servers listen; fails if they could not start (e.g. a port in use). */
+    public CompletableFuture<Void> clientsServing() {
+        return clientsServing;
     }
 
     public static RaftKvServer start(NodeConfig config) throws IOException {
@@ -103,6 +140,9 @@ public final class RaftKvServer implements AutoCloseable {
     @Override
     public void close() {
         health.enterTerminalState();
+        synchronized (clientServers) {
+            closed = true;
+        }
         for (Server s : clientServers) {
             s.shutdown();
         }
@@ -154,6 +194,11 @@ public final class RaftKvServer implements AutoCloseable {
             server.close();
             stopped.countDown();
         }, "shutdown"));
+        server.clientsServing().exceptionally(e -> {
+            System.err.println("raftkv-server: member '" + config.name() + "' cannot serve clients: " + e.getMessage());
+            System.exit(1);
+            return null;
+        });
         try {
             stopped.await();
         } catch (InterruptedException e) {

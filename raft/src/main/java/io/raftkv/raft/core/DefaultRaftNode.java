@@ -80,6 +80,11 @@ final class DefaultRaftNode implements RaftNode {
     }
 
     @Override
+    public void reportConnectionReset(long peer) {
+        raft.connectionReset(peer);
+    }
+
+    @Override
     public void reportSnapshot(long peer, boolean succeeded) {
         if (raft.role == SoftState.Role.LEADER) {
             raft.leader.reportSnapshot(peer, succeeded);

@@ -198,6 +198,30 @@ final class Raft {
         }
     }
 
+    /**
+     * The transport saw its connection to {@code peer} closed by the peer's host (reset or
+     * refused, not a timeout): that process is gone. If it is our leader, waiting out the
+     * election timeout only delays the next leader, so we stop honouring its lease (we grant
+     * pre-votes again) and campaign within a few ticks. The delay is random in
+     * [1, electionTicks/4] ticks so that the followers, who all see the reset at once, do not
+     * split the vote.
+     *
+     * <p>Safety never rests on this input: it changes only when we campaign and whether we
+     * grant pre-votes, and Raft is safe under any timing. A spurious reset (the leader is alive)
+     * cannot depose it either: a pre-vote still needs a majority, and followers that hear the
+     * leader keep refusing (stickiness), as the leader itself does. Without pre-vote we ignore
+     * it, since a real campaign would raise the term and depose a leader that is alive.
+     */
+    void connectionReset(long peer) {
+        if (role != SoftState.Role.FOLLOWER || peer == id || lead != peer || !config.preVote()) {
+            return;
+        }
+        lead = 0;
+        int spread = Math.max(1, config.electionTicks() / 4);
+        int ticksToCampaign = 1 + config.random().nextInt(spread);
+        electionElapsed = Math.max(electionElapsed, randomizedElectionTimeout - ticksToCampaign);
+    }
+
     // ---- messages ----
 
     void step(Message m) {
@@ -264,10 +288,28 @@ final class Raft {
             if (!m.preVote()) {
                 electionElapsed = 0;
                 vote = m.from();
+            } else if (role == SoftState.Role.PRE_CANDIDATE && outranks(m)) {
+                // Two pre-candidates that grant each other both go on to campaign and split the
+                // vote, costing a whole election timeout: the one with the older log (then the
+                // higher id) stands down. This happens when followers see their leader's
+                // connection reset at the same instant. A pre-vote decides nothing for safety.
+                becomeFollower(term, 0);
             }
         } else {
             sendAfterPersist(new Message.VoteResponse(id, m.from(), term, m.preVote(), false));
         }
+    }
+
+    /** Whether {@code m}'s candidate has a more up-to-date log than ours, or as up to date and a lower id. */
+    private boolean outranks(Message.VoteRequest m) {
+        long lastTerm = log.lastTerm();
+        if (m.lastLogTerm() != lastTerm) {
+            return m.lastLogTerm() > lastTerm;
+        }
+        if (m.lastLogIndex() != log.lastIndex()) {
+            return m.lastLogIndex() > log.lastIndex();
+        }
+        return Long.compareUnsigned(m.from(), id) < 0;
     }
 
     // ---- membership ----

@@ -72,6 +72,14 @@ public interface RaftNode {
     /** The driver could not reach {@code peer}: the leader goes back to probing it. */
     void reportUnreachable(long peer);
 
+    /**
+     * The connection to {@code peer} was closed by the peer's host: reset or refused, which a
+     * live process behind a slow or cut network never causes (those time out). A follower whose
+     * leader this is campaigns (pre-vote) within a few ticks instead of an election timeout, and
+     * grants pre-votes meanwhile; otherwise it is ignored. Never needed for safety.
+     */
+    void reportConnectionReset(long peer);
+
     /** The outcome of sending a snapshot to {@code peer} out of band. */
     void reportSnapshot(long peer, boolean succeeded);
 

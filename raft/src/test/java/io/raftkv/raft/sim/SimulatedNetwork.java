@@ -26,6 +26,9 @@ final class SimulatedNetwork {
 
         /** The sender learns that a peer could not be reached (the core's reportUnreachable). */
         void unreachable(long peer);
+
+        /** The peer's host closed our connection to it: its process died (the core's reportConnectionReset). */
+        void connectionReset(long peer);
     }
 
     private record Link(long from, long to) {}
@@ -107,6 +110,26 @@ final class SimulatedNetwork {
             queue.after(1, "snapshot failed", () -> endpoints.apply(m.from()).snapshotOutcome(m.to(), false));
         } else if (cut.contains(new Link(m.from(), m.to())) && rnd.nextInt(8) == 0) {
             queue.after(1, "unreachable", () -> endpoints.apply(m.from()).unreachable(m.to()));
+        }
+    }
+
+    /**
+     * {@code node}'s process died: its host's kernel closes its connections, and each peer that
+     * can still reach it sees a reset after a network delay. A partition or a paused process
+     * closes nothing, so only crashes come here.
+     */
+    void processDied(long node, Iterable<Long> peers) {
+        for (long peer : peers) {
+            if (peer == node || cut.contains(new Link(node, peer))) {
+                continue;
+            }
+            long delay = 1 + rnd.nextInt(maxDelayMs);
+            queue.after(delay, "connection reset", () -> {
+                if (trace.on()) {
+                    trace.log("node " + peer + " sees its connection to " + node + " reset");
+                }
+                endpoints.apply(peer).connectionReset(node);
+            });
         }
     }
 

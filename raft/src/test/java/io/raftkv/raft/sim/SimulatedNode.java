@@ -188,6 +188,17 @@ final class SimulatedNode implements SimulatedNetwork.Endpoint {
         }
     }
 
+    @Override
+    public void connectionReset(long peer) {
+        if (up) {
+            guarded(() -> {
+                raft.reportConnectionReset(peer);
+                return null;
+            });
+            drain();
+        }
+    }
+
     /** A client's write; returns where it landed, or throws the core's refusal. */
     Proposal propose(byte[] data, Simulation.PendingProposal pending) {
         Proposal p = raft.propose(data);

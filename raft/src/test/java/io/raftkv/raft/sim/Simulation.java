@@ -62,6 +62,9 @@ final class Simulation {
 
         @Override
         public void unreachable(long peer) {}
+
+        @Override
+        public void connectionReset(long peer) {}
     };
 
     /** Unresolved accepted proposals by index: settled by the first entry any node applies there. */
@@ -409,9 +412,15 @@ final class Simulation {
             victim = up.get(rnd.nextInt(up.size()));
         }
         stats.crashes++;
-        victim.crash();
+        crash(victim);
         queue.after(5 + rnd.nextInt(4 * (int) profile.electionTimeoutMs()), "restart " + victim.id(),
                 victim::restart);
+    }
+
+    /** Kills the node's process: its peers see their connections to it reset. */
+    private void crash(SimulatedNode node) {
+        node.crash();
+        network.processDied(node.id(), nodes.keySet());
     }
 
     /**
@@ -440,7 +449,7 @@ final class Simulation {
                         "heal partition", network::heal);
             } else if (downCount() <= (profile.voters() - 1) / 2) {
                 stats.crashes++;
-                leader.crash();
+                crash(leader);
                 queue.after(5 + rnd.nextInt(2 * (int) profile.electionTimeoutMs()), "restart " + leader.id(),
                         leader::restart);
             }

@@ -39,6 +39,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,6 +66,8 @@ import java.util.concurrent.TimeUnit;
 public final class RaftKvNode implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RaftKvNode.class);
     private static final int READ_THREADS = 2;
+    /** How soon to ask for a read index again while catching up after the start. */
+    private static final long CATCH_UP_RETRY_MILLIS = 20;
 
     private final NodeConfig config;
     private final long memberId;
@@ -95,6 +98,7 @@ public final class RaftKvNode implements AutoCloseable {
             });
     private final java.util.concurrent.atomic.AtomicBoolean packing = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile boolean attributesPublished;
+    private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
 
     private RaftKvNode(NodeConfig config) throws IOException {
         this.config = config;
@@ -139,8 +143,9 @@ public final class RaftKvNode implements AutoCloseable {
 
         long applied = store.state().appliedIndex();
         long committed = logStorage.initialState().hardState().commit();
-        log.info("state machine at applied index {}, Raft log {}..{} committed to {}: {} committed entries to replay",
-                applied, logStorage.firstIndex(), logStorage.lastIndex(), committed, Math.max(0, committed - applied));
+        log.info("state machine at applied index {}, Raft log {}..{} committed to {}: {} committed entries to replay"
+                        + " ({} ms after the JVM started)", applied, logStorage.firstIndex(), logStorage.lastIndex(),
+                committed, Math.max(0, committed - applied), ManagementFactory.getRuntimeMXBean().getUptime());
         // Linearizable reads run here once confirmed and applied: off the Raft and apply threads.
         this.reads = Executors.newFixedThreadPool(READ_THREADS, r -> {
             Thread t = new Thread(r, "reads-" + config.name());
@@ -156,6 +161,11 @@ public final class RaftKvNode implements AutoCloseable {
             @Override
             public void unreachable(long peer) {
                 driverOrNull().ifPresent(d -> d.reportUnreachable(peer));
+            }
+
+            @Override
+            public void connectionReset(long peer) {
+                driverOrNull().ifPresent(d -> d.reportConnectionReset(peer));
             }
 
             @Override
@@ -179,7 +189,38 @@ public final class RaftKvNode implements AutoCloseable {
         node.applyLoop.start();
         node.driver.start();
         node.leases.start();
+        node.catchUp();
         return node;
+    }
+
+    /**
+     * Completes once this member has applied everything the cluster had committed when it
+     * (re)joined: a read index confirmed by the leader after the start, then the apply thread
+     * reaching it. Until then it serves no client and /health is false, so a restarted member
+     * never answers with state older than what it served before it died (etcd serves once its
+     * publish entry is applied, to the same end).
+     */
+    public CompletableFuture<Void> caughtUp() {
+        return caughtUp;
+    }
+
+    private void catchUp() {
+        driver.readIndex()
+                .thenCompose(waiter::await)
+                .orTimeout(requestTimeoutMillis, TimeUnit.MILLISECONDS)
+                .whenComplete((v, t) -> {
+                    if (t == null) {
+                        log.info("member {} caught up with the leader at applied index {}, {} ms after the JVM started",
+                                Long.toUnsignedString(memberId, 16), waiter.applied(),
+                                ManagementFactory.getRuntimeMXBean().getUptime());
+                        caughtUp.complete(null);
+                    } else if (driver.isRunning()) {
+                        // No leader known yet (or it changed): ask again shortly; a leader's heartbeat
+                        // arrives every heartbeat interval.
+                        CompletableFuture.delayedExecutor(CATCH_UP_RETRY_MILLIS, TimeUnit.MILLISECONDS)
+                                .execute(this::catchUp);
+                    }
+                });
     }
 
     private Optional<RaftDriver> driverOrNull() {
@@ -256,6 +297,11 @@ public final class RaftKvNode implements AutoCloseable {
 
     public boolean healthy() {
         return driver.isRunning() && applyLoop.healthy();
+    }
+
+    /** Running, with a leader known, and caught up since the start: what /health reports. */
+    public boolean serving() {
+        return healthy() && leaderId() != 0 && caughtUp.isDone();
     }
 
     public long appliedIndex() {

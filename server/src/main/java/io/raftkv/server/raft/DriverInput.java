@@ -26,6 +26,8 @@ sealed interface DriverInput {
 
     record ReportUnreachable(long peer) implements DriverInput {}
 
+    record ReportConnectionReset(long peer) implements DriverInput {}
+
     record ReportSnapshot(long peer, boolean succeeded) implements DriverInput {}
 
     /** The state machine took {@code snapshot}: compact the log up to it and tell the core. */

@@ -135,6 +135,11 @@ public final class RaftDriver implements AutoCloseable {
         }
     }
 
+    /** The peer's host closed or refused our connection: if it led, a new election starts within a few ticks. */
+    public void reportConnectionReset(long peer) {
+        inputs.offer(new DriverInput.ReportConnectionReset(peer));
+    }
+
     public void reportSnapshot(long peer, boolean succeeded) {
         if (inputs.offer(new DriverInput.ReportSnapshot(peer, succeeded))) {
             wake();
@@ -252,6 +257,8 @@ public final class RaftDriver implements AutoCloseable {
                     t.result().complete(null);
                 } else if (input instanceof DriverInput.ReportUnreachable u) {
                     node.reportUnreachable(u.peer());
+                } else if (input instanceof DriverInput.ReportConnectionReset r) {
+                    node.reportConnectionReset(r.peer());
                 } else if (input instanceof DriverInput.ReportSnapshot s) {
                     node.reportSnapshot(s.peer(), s.succeeded());
                 } else if (input instanceof DriverInput.Compact c) {

@@ -1,6 +1,7 @@
 package io.raftkv.server.transport;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -11,39 +12,51 @@ import io.raftkv.proto.raft.SendAck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongConsumer;
 
 /**
  * The outbound stream to one peer. Messages queue in a bounded buffer and go out in batches on
- * one long-lived gRPC stream; when the stream breaks the peer is reported unreachable and the
- * stream is re-opened after a backoff that doubles up to a cap. A full buffer drops messages,
- * which Raft treats like lost packets.
+ * one long-lived gRPC stream. When the stream breaks the peer is reported unreachable, and a new
+ * stream is opened for the next message the core sends (at the latest its next heartbeat): a
+ * restarted peer is reached as soon as it listens, not after a growing backoff. A stream closed
+ * by the peer's host (reset, refused) is reported at once as a connection reset, which lets
+ * followers replace a dead leader quickly. A full buffer drops messages, which Raft treats like
+ * lost packets.
  */
 final class PeerConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeerConnection.class);
     private static final int QUEUE_CAPACITY = 8_192;
     private static final int MAX_BATCH_MESSAGES = 512;
-    private static final long MIN_BACKOFF_MILLIS = 50;
-    private static final long MAX_BACKOFF_MILLIS = 2_000;
+    /** Least time between two stream attempts, so a burst of messages to a dead peer cannot spin. */
+    private static final long MIN_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+    /** What the transport learns of the peer from this connection. */
+    interface Listener {
+        /** A stream broke: the core should probe the peer again. */
+        void unreachable(long peer);
+
+        /** The peer's host closed or refused the connection: its process is gone. */
+        void connectionReset(long peer);
+    }
 
     private final long peerId;
     private final long clusterId;
     private final ManagedChannel channel;
-    private final LongConsumer onUnreachable;
+    private final Listener listener;
     private final BlockingQueue<RaftMessage> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread sender;
     private volatile boolean open = true;
 
-    PeerConnection(long peerId, long clusterId, URI peerUrl, LongConsumer onUnreachable) {
+    PeerConnection(long peerId, long clusterId, URI peerUrl, Listener listener) {
         this.peerId = peerId;
         this.clusterId = clusterId;
-        this.onUnreachable = onUnreachable;
+        this.listener = listener;
         this.channel = NettyChannelBuilder.forAddress(peerUrl.getHost(), peerUrl.getPort())
                 .usePlaintext()
                 .maxInboundMessageSize(64 << 20)
@@ -65,77 +78,117 @@ final class PeerConnection implements AutoCloseable {
     }
 
     private void sendLoop() {
-        long backoff = MIN_BACKOFF_MILLIS;
         List<RaftMessage> batch = new ArrayList<>();
-        while (open) {
-            StreamState stream = new StreamState();
-            ClientCallStreamObserver<RaftMessageBatch> requests = stream.open(RaftTransportGrpc.newStub(channel));
-            try {
-                while (open && !stream.broken) {
-                    RaftMessage first = queue.poll(100, TimeUnit.MILLISECONDS);
-                    if (first == null) {
-                        continue;
+        StreamState stream = null;
+        ClientCallStreamObserver<RaftMessageBatch> requests = null;
+        long lastAttempt = System.nanoTime() - MIN_RETRY_NANOS;
+        try {
+            while (open) {
+                RaftMessage first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (stream != null && stream.broken) {
+                    streamBroken(requests);
+                    stream = null;
+                }
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH_MESSAGES - 1);
+                if (stream == null) {
+                    long wait = lastAttempt + MIN_RETRY_NANOS - System.nanoTime();
+                    if (wait > 0) {
+                        TimeUnit.NANOSECONDS.sleep(wait);
                     }
-                    batch.add(first);
-                    queue.drainTo(batch, MAX_BATCH_MESSAGES - 1);
-                    // Respect flow control: never buffer without bound inside gRPC.
-                    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-                    while (!requests.isReady() && !stream.broken && System.nanoTime() < deadline) {
-                        synchronized (stream) {
-                            stream.wait(10);
-                        }
+                    // gRPC's own reconnect backoff grows to minutes while the peer is down, and a
+                    // stream opened meanwhile fails without trying: a restarted peer then went
+                    // unreached for 10-16 s. Each stream we open tries to connect at once.
+                    channel.resetConnectBackoff();
+                    lastAttempt = System.nanoTime();
+                    stream = new StreamState();
+                    requests = stream.open(RaftTransportGrpc.newStub(channel));
+                }
+                // Respect flow control: never buffer without bound inside gRPC.
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (!requests.isReady() && !stream.broken && System.nanoTime() < deadline) {
+                    synchronized (stream) {
+                        stream.wait(10);
                     }
-                    if (!requests.isReady() || stream.broken) {
-                        stream.broken = true;
-                        break;
-                    }
-                    requests.onNext(RaftMessageBatch.newBuilder().setClusterId(clusterId).addAllMessages(batch).build());
+                }
+                if (!requests.isReady() || stream.broken) {
                     batch.clear();
-                    backoff = MIN_BACKOFF_MILLIS;
+                    streamBroken(requests);
+                    stream = null;
+                    continue;
                 }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                open = false;
-            } catch (RuntimeException e) {
-                stream.broken = true;
-            }
-            batch.clear();
-            try {
-                requests.onCompleted();
-            } catch (RuntimeException ignored) {
-                // already failed
-            }
-            if (open) {
-                onUnreachable.accept(peerId);
-                queue.clear(); // stale messages: the core will resend what matters
                 try {
-                    Thread.sleep(backoff);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    open = false;
+                    requests.onNext(RaftMessageBatch.newBuilder().setClusterId(clusterId).addAllMessages(batch).build());
+                } catch (RuntimeException e) {
+                    stream.broken = true; // failed between isReady and onNext: the next message reconnects
                 }
-                backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
-                // gRPC's own reconnect backoff grows to minutes while the peer is down, and a
-                // stream opened meanwhile fails without trying: a restarted peer then went
-                // unreached for 10-16 s. Our backoff (capped at 2 s) decides when to retry.
-                channel.resetConnectBackoff();
+                batch.clear();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            open = false;
+        } catch (RuntimeException e) {
+            log.warn("peer {} sender failed: {}", Long.toUnsignedString(peerId, 16), e.toString());
+        } finally {
+            if (requests != null) {
+                completeQuietly(requests);
             }
         }
     }
 
+    private void streamBroken(ClientCallStreamObserver<RaftMessageBatch> requests) {
+        completeQuietly(requests);
+        if (open) {
+            listener.unreachable(peerId);
+            queue.clear(); // stale messages: the core will resend what matters
+        }
+    }
+
+    private static void completeQuietly(ClientCallStreamObserver<RaftMessageBatch> requests) {
+        try {
+            requests.onCompleted();
+        } catch (RuntimeException ignored) {
+            // already failed
+        }
+    }
+
+    /**
+     * Whether a stream failed because the peer's host closed or refused the connection. Its
+     * process is gone then: a live process behind a slow or cut network gives timeouts instead
+     * (keep-alive, connect timeout, flow control), which we must not report, or a follower cut
+     * off from a live leader would stop honouring its lease.
+     */
+    static boolean closedByPeerHost(Throwable t) {
+        Status status = Status.fromThrowable(t);
+        if (status.getCode() != Status.Code.UNAVAILABLE) {
+            return false;
+        }
+        String description = String.valueOf(status.getDescription());
+        if (description.contains("Keepalive") || description.contains("timed out")) {
+            return false;
+        }
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof SocketTimeoutException || c.getClass().getSimpleName().contains("Timeout")) {
+                return false;
+            }
+        }
+        // Refused (nothing listens), reset, or closed without a GOAWAY ("Network closed for
+        // unknown reason"): what the kernel does with the sockets of a killed process.
+        return true;
+    }
+
     /** One attempt at a stream; {@code broken} flips when gRPC reports it failed. */
-    private static final class StreamState {
+    private final class StreamState {
         volatile boolean broken;
 
         ClientCallStreamObserver<RaftMessageBatch> open(RaftTransportGrpc.RaftTransportStub stub) {
             ClientResponseObserver<RaftMessageBatch, SendAck> responses = new ClientResponseObserver<>() {
                 @Override
                 public void beforeStart(ClientCallStreamObserver<RaftMessageBatch> requestStream) {
-                    requestStream.setOnReadyHandler(() -> {
-                        synchronized (StreamState.this) {
-                            StreamState.this.notifyAll();
-                        }
-                    });
+                    requestStream.setOnReadyHandler(StreamState.this::wake);
                 }
 
                 @Override
@@ -144,14 +197,26 @@ final class PeerConnection implements AutoCloseable {
                 @Override
                 public void onError(Throwable t) {
                     broken = true;
+                    wake();
+                    // Reported from gRPC's thread, not the sender's next poll: every millisecond
+                    // counts when this is the leader dying.
+                    if (open && closedByPeerHost(t)) {
+                        log.debug("peer {} closed the connection: {}", Long.toUnsignedString(peerId, 16), t.toString());
+                        listener.connectionReset(peerId);
+                    }
                 }
 
                 @Override
                 public void onCompleted() {
                     broken = true;
+                    wake();
                 }
             };
             return (ClientCallStreamObserver<RaftMessageBatch>) stub.send(responses);
+        }
+
+        private synchronized void wake() {
+            notifyAll();
         }
     }
 

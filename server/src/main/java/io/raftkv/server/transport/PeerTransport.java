@@ -28,6 +28,9 @@ public final class PeerTransport implements Consumer<List<Message>>, AutoCloseab
     public interface DeliveryListener {
         void unreachable(long peer);
 
+        /** The peer's host closed or refused our connection: its process is gone (not merely slow or cut off). */
+        void connectionReset(long peer);
+
         void snapshotSent(long peer, boolean succeeded);
     }
 
@@ -89,7 +92,17 @@ public final class PeerTransport implements Consumer<List<Message>>, AutoCloseab
             if (existing != null) {
                 existing.close();
             }
-            PeerConnection fresh = new PeerConnection(peer, clusterId, url, listener::unreachable);
+            PeerConnection fresh = new PeerConnection(peer, clusterId, url, new PeerConnection.Listener() {
+                @Override
+                public void unreachable(long p) {
+                    listener.unreachable(p);
+                }
+
+                @Override
+                public void connectionReset(long p) {
+                    listener.connectionReset(p);
+                }
+            });
             connections.put(peer, fresh);
             connectedUrls.put(peer, url);
             return fresh;
