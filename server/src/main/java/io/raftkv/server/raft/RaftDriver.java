@@ -137,7 +137,9 @@ public final class RaftDriver implements AutoCloseable {
 
     /** The peer's host closed or refused our connection: if it led, a new election starts within a few ticks. */
     public void reportConnectionReset(long peer) {
-        inputs.offer(new DriverInput.ReportConnectionReset(peer));
+        if (inputs.offer(new DriverInput.ReportConnectionReset(peer))) {
+            wake();
+        }
     }
 
     public void reportSnapshot(long peer, boolean succeeded) {
