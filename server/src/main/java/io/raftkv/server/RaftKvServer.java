@@ -2,6 +2,10 @@ package io.raftkv.server;
 
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -51,6 +55,12 @@ public final class RaftKvServer implements AutoCloseable {
     private final HealthStatusManager health = new HealthStatusManager();
     private final EventLoopCalls clientCalls = EventLoopCalls.forClients();
     private final EventLoopCalls peerCalls = EventLoopCalls.forPeers();
+    /**
+     * Raft's own event loop: KV calls run on gRPC's shared event loops, and a heartbeat or an
+     * append must not queue behind them (a leader that hears no acks within an election timeout
+     * steps down).
+     */
+    private final EventLoopGroup peerLoop = new NioEventLoopGroup(1, new DefaultThreadFactory("grpc-peer-loop", true));
     private final NodeGuards guards;
     private final CompletableFuture<Void> clientsServing = new CompletableFuture<>();
     private boolean closed;
@@ -67,6 +77,9 @@ public final class RaftKvServer implements AutoCloseable {
                 .permitKeepAliveTime(PERMIT_KEEPALIVE_SECONDS, TimeUnit.SECONDS)
                 .permitKeepAliveWithoutCalls(true)
                 .maxInboundMessageSize(64 << 20)
+                .channelType(NioServerSocketChannel.class)
+                .bossEventLoopGroup(peerLoop)
+                .workerEventLoopGroup(peerLoop)
                 .directExecutor()
                 .callExecutor(peerCalls)
                 .addService(new RaftTransportService(node.clusterId(), node::stepPeerMessage, node.snapshotFiles(),
@@ -157,6 +170,7 @@ public final class RaftKvServer implements AutoCloseable {
         }
         clientServers.forEach(Server::shutdownNow);
         peerServer.shutdownNow();
+        peerLoop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         clientCalls.close();
         peerCalls.close();
         http.close();
