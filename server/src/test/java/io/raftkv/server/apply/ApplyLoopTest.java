@@ -42,7 +42,7 @@ class ApplyLoopTest {
     void start() {
         store = MvccStore.open(dir.resolve("kv"), MvccOptions.defaults());
         tracker = new ProposalTracker(0x1234, 0);
-        waiter = new AppliedIndexWaiter(store.state().appliedIndex());
+        waiter = new AppliedIndexWaiter(store.state().appliedIndex(), Runnable::run);
         loop = new ApplyLoop("test", store, tracker, waiter, new NoHooks());
         loop.start();
     }

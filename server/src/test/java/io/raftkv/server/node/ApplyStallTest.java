@@ -125,7 +125,7 @@ class ApplyStallTest {
     private RaftDriverListener member(long id) {
         MvccStore store = MvccStore.open(dir.resolve("m" + id), MvccOptions.defaults());
         ProposalTracker tracker = new ProposalTracker(id, 0);
-        AppliedIndexWaiter waiter = new AppliedIndexWaiter(store.state().appliedIndex());
+        AppliedIndexWaiter waiter = new AppliedIndexWaiter(store.state().appliedIndex(), Runnable::run);
         ApplyLoop loop = new ApplyLoop("m" + id, store, tracker, waiter, new StallingHooks());
         loop.start();
         members.put(id, new Member(store, tracker, waiter, loop));

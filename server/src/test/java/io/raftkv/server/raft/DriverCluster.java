@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.LongFunction;
 import java.util.function.Predicate;
 
@@ -45,7 +46,8 @@ public final class DriverCluster implements AutoCloseable {
             RaftConfig config = new RaftConfig(id, ELECTION_TICKS, 1, true, true, 1 << 20, 256, 0, 64L << 20,
                     new Random(id), Set.of());
             RaftNode core = RaftNode.create(config, storage, 0, ConfState.EMPTY);
-            drivers.put(id, new RaftDriver("m" + id, core, storage, this::deliver, listeners.apply(id), TICK_MILLIS));
+            drivers.put(id, new RaftDriver("m" + id, core, storage, this::deliver, listeners.apply(id), TICK_MILLIS,
+                    ForkJoinPool.commonPool()));
         }
         drivers.values().forEach(RaftDriver::start);
     }
