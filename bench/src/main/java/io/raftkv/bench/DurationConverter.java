@@ -8,21 +8,21 @@ import picocli.CommandLine.TypeConversionException;
 
 /** "500ms", "30s", "2m", "1h" or a bare number of seconds. */
 public final class DurationConverter implements ITypeConverter<Duration> {
-  private static final Pattern FORMAT = Pattern.compile("(\\d+)(ms|s|m|h)?");
+    private static final Pattern FORMAT = Pattern.compile("(\\d+)(ms|s|m|h)?");
 
-  @Override
-  public Duration convert(String value) {
-    Matcher m = FORMAT.matcher(value.trim());
-    if (!m.matches()) {
-      throw new TypeConversionException("'" + value + "' is not a duration like 500ms, 30s, 2m");
+    @Override
+    public Duration convert(String value) {
+        Matcher m = FORMAT.matcher(value.trim());
+        if (!m.matches()) {
+            throw new TypeConversionException("'" + value + "' is not a duration like 500ms, 30s, 2m");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        return switch (unit) {
+            case "ms" -> Duration.ofMillis(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            default -> Duration.ofSeconds(n);
+        };
     }
-    long n = Long.parseLong(m.group(1));
-    String unit = m.group(2) == null ? "s" : m.group(2);
-    return switch (unit) {
-      case "ms" -> Duration.ofMillis(n);
-      case "m" -> Duration.ofMinutes(n);
-      case "h" -> Duration.ofHours(n);
-      default -> Duration.ofSeconds(n);
-    };
-  }
 }
