@@ -2,6 +2,7 @@ package io.raftkv.bench.failover;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.raftkv.bench.DurationConverter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
