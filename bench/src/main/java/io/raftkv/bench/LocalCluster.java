@@ -15,8 +15,10 @@ import java.util.stream.Stream;
 
 /**
  * A fresh local cluster started and stopped through {@code scripts/cluster} (the project's one
- * way to run one), RaftKV or etcd, in its own directory. {@link #close()} stops every node and
- * removes the directory; a JVM shutdown hook does the same if the benchmark is interrupted.
+ * way to run one), RaftKV or etcd, in its own directory; both bench tools use it. Single nodes can
+ * be killed, stopped, restarted, paused (SIGSTOP) and resumed; every call has a deadline.
+ * {@link #close()} stops every node and removes the directory; a JVM shutdown hook does the same
+ * if the benchmark is interrupted.
  */
 public final class LocalCluster implements AutoCloseable {
     public enum Kind {
@@ -27,22 +29,26 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    private static final long UP_TIMEOUT_SECONDS = 300; // includes building the node if missing
-    private static final long DOWN_TIMEOUT_SECONDS = 60;
+    private static final long UP_TIMEOUT_SECONDS = 600; // includes building the node if missing
+    private static final long DOWN_TIMEOUT_SECONDS = 120;
+    private static final long NODE_TIMEOUT_SECONDS = 30;
+    private static final long SIGNAL_TIMEOUT_SECONDS = 10;
 
     private final Path repoRoot;
     private final Kind kind;
     private final Path dir;
+    private final int nodes;
     private final List<String> endpoints;
     private final List<Long> pids;
     private final Thread shutdownHook;
     private boolean closed;
 
-    private LocalCluster(Path repoRoot, Kind kind, Path dir, List<String> endpoints, List<Long> pids,
+    private LocalCluster(Path repoRoot, Kind kind, Path dir, int nodes, List<String> endpoints, List<Long> pids,
             Thread shutdownHook) {
         this.repoRoot = repoRoot;
         this.kind = kind;
         this.dir = dir;
+        this.nodes = nodes;
         this.endpoints = endpoints;
         this.pids = pids;
         this.shutdownHook = shutdownHook;
@@ -54,19 +60,18 @@ public final class LocalCluster implements AutoCloseable {
         if (!Files.isExecutable(script)) {
             throw new BenchException("cannot find " + script + " (set -Draftkv.repoRoot to the repository root)");
         }
-        List<String> cmd = new ArrayList<>(List.of(script.toString(), "up", "--nodes", Integer.toString(nodes),
-                "--base-port", Integer.toString(basePort), "--dir", dir.toString()));
+        List<String> args = new ArrayList<>(List.of("--nodes", Integer.toString(nodes), "--base-port", Integer.toString(basePort)));
         if (kind == Kind.ETCD) {
-            cmd.add("--etcd");
+            args.add("--etcd");
         }
-        Thread hook = new Thread(() -> down(repoRoot, dir), "cluster-down-" + dir.getFileName());
+        Thread hook = new Thread(() -> down(repoRoot, dir, nodes, true), "cluster-down-" + dir.getFileName());
         Runtime.getRuntime().addShutdownHook(hook);
         String out;
         try {
-            out = run(cmd, UP_TIMEOUT_SECONDS);
+            out = script(repoRoot, dir, "up", args, UP_TIMEOUT_SECONDS);
         } catch (BenchException e) {
             String logs = logTails(dir, nodes);
-            down(repoRoot, dir);
+            down(repoRoot, dir, nodes, true);
             Runtime.getRuntime().removeShutdownHook(hook);
             throw new BenchException(kind.label() + " cluster did not start: " + e.getMessage() + logs);
         }
@@ -79,12 +84,12 @@ public final class LocalCluster implements AutoCloseable {
             try {
                 pids.add(Long.parseLong(Files.readString(dir.resolve("node" + i + ".pid")).trim()));
             } catch (IOException | NumberFormatException e) {
-                down(repoRoot, dir);
+                down(repoRoot, dir, nodes, true);
                 Runtime.getRuntime().removeShutdownHook(hook);
                 throw new BenchException("no pid for node " + i + " in " + dir + ": " + e.getMessage());
             }
         }
-        return new LocalCluster(repoRoot, kind, dir, endpoints, List.copyOf(pids), hook);
+        return new LocalCluster(repoRoot, kind, dir, nodes, endpoints, List.copyOf(pids), hook);
     }
 
     /**
@@ -123,7 +128,14 @@ public final class LocalCluster implements AutoCloseable {
         return endpoints;
     }
 
-    /** The nodes' process ids, node 1 first (the JVM itself for RaftKV: its launchers exec java). */
+    public int nodes() {
+        return nodes;
+    }
+
+    /**
+     * The nodes' process ids as {@link #up} started them, node 1 first (the JVM itself for RaftKV:
+     * its launchers exec java); {@link #start} gives a node a new one.
+     */
     public List<Long> pids() {
         return pids;
     }
@@ -132,17 +144,51 @@ public final class LocalCluster implements AutoCloseable {
         return dir;
     }
 
+    /** Node {@code node}'s log (1-based). */
+    public Path log(int node) {
+        return dir.resolve("node" + node + ".log");
+    }
+
     public List<ProcessSample> sample() {
         return pids.stream().map(ProcessSampler::sample).toList();
     }
 
+    /** SIGKILLs node {@code node} (1-based). */
+    public void kill(int node) {
+        script(repoRoot, dir, "kill", List.of(Integer.toString(node)), NODE_TIMEOUT_SECONDS);
+    }
+
+    /** Stops node {@code node} gracefully (SIGTERM, then SIGKILL). */
+    public void stop(int node) {
+        script(repoRoot, dir, "stop", List.of(Integer.toString(node)), NODE_TIMEOUT_SECONDS);
+    }
+
+    /** Starts node {@code node} again on its data and ports. */
+    public void start(int node) {
+        script(repoRoot, dir, "start", List.of(Integer.toString(node)), NODE_TIMEOUT_SECONDS);
+    }
+
+    /** SIGSTOPs node {@code node}: it holds its sockets but answers nothing until {@link #resume}. */
+    public void pause(int node) {
+        signal(dir, node, "STOP");
+    }
+
+    public void resume(int node) {
+        signal(dir, node, "CONT");
+    }
+
     @Override
-    public synchronized void close() {
+    public void close() {
+        down(false);
+    }
+
+    /** Stops every node; removes the directory unless {@code keepFiles} (a failed run's logs and data). */
+    public synchronized void down(boolean keepFiles) {
         if (closed) {
             return;
         }
         closed = true;
-        down(repoRoot, dir);
+        down(repoRoot, dir, nodes, !keepFiles);
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException e) {
@@ -150,14 +196,50 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    private static void down(Path repoRoot, Path dir) {
+    private static void down(Path repoRoot, Path dir, int nodes, boolean clean) {
+        // A paused node cannot handle the graceful stop's SIGTERM.
+        for (int node = 1; node <= nodes; node++) {
+            if (Files.exists(pidFile(dir, node))) {
+                try {
+                    signal(dir, node, "CONT");
+                } catch (BenchException e) {
+                    // already gone; down handles that
+                }
+            }
+        }
         try {
-            run(List.of(repoRoot.resolve("scripts/cluster").toString(), "down", "--clean", "--dir", dir.toString()),
-                    DOWN_TIMEOUT_SECONDS);
+            script(repoRoot, dir, "down", clean ? List.of("--clean") : List.of(), DOWN_TIMEOUT_SECONDS);
         } catch (BenchException e) {
             System.err.println("bench: " + e.getMessage());
         }
-        deleteTree(dir);
+        if (clean) {
+            deleteTree(dir);
+        }
+    }
+
+    private static Path pidFile(Path dir, int node) {
+        return dir.resolve("node" + node + ".pid");
+    }
+
+    private static void signal(Path dir, int node, String signal) {
+        String pid;
+        try {
+            pid = Files.readString(pidFile(dir, node)).trim();
+        } catch (IOException e) {
+            throw new BenchException("no pid for node " + node + " in " + pidFile(dir, node) + ": " + e.getMessage());
+        }
+        if (!pid.matches("[0-9]+")) {
+            throw new BenchException("node " + node + ": '" + pid + "' in " + pidFile(dir, node) + " is not a pid");
+        }
+        run(List.of("kill", "-" + signal, pid), SIGNAL_TIMEOUT_SECONDS);
+    }
+
+    /** {@code scripts/cluster COMMAND --dir DIR ARGS...}; returns its stdout. */
+    private static String script(Path repoRoot, Path dir, String command, List<String> args, long timeoutSeconds) {
+        List<String> cmd = new ArrayList<>(List.of(repoRoot.resolve("scripts/cluster").toString(), command, "--dir",
+                dir.toString()));
+        cmd.addAll(args);
+        return run(cmd, timeoutSeconds);
     }
 
     private static String logTails(Path dir, int nodes) {
@@ -182,8 +264,12 @@ public final class LocalCluster implements AutoCloseable {
         try {
             out = Files.createTempFile("bench-cmd", ".out");
             err = Files.createTempFile("bench-cmd", ".err");
-            Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            ProcessBuilder builder = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            builder.environment().remove("RAFTKV_CLUSTER_DIR");
+            // scripts/cluster's 90 s wait for a leader is too short for three JVMs on a busy machine.
+            builder.environment().putIfAbsent("RAFTKV_CLUSTER_TIMEOUT", "300");
+            Process p = builder.start();
             if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new BenchException(String.join(" ", cmd) + " did not finish within " + timeoutSeconds + " s");
@@ -215,7 +301,8 @@ public final class LocalCluster implements AutoCloseable {
         }
     }
 
-    static void deleteTree(Path dir) {
+    /** Removes {@code dir} and everything under it; a failure is reported on stderr, not thrown. */
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }
