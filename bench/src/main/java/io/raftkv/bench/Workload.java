@@ -2,15 +2,15 @@ package io.raftkv.bench;
 
 /** The kinds of load, named as etcd's benchmark tool names them. */
 public enum Workload {
-  PUT("put"), RANGE("range"), TXN_PUT("txn-put"), WATCH_LATENCY("watch-latency");
+    PUT("put"), RANGE("range"), TXN_PUT("txn-put"), WATCH_LATENCY("watch-latency");
 
-  private final String command;
+    private final String command;
 
-  Workload(String command) {
-    this.command = command;
-  }
+    Workload(String command) {
+        this.command = command;
+    }
 
-  public String command() {
-    return command;
-  }
+    public String command() {
+        return command;
+    }
 }

@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.raftkv.bench.EtcdEndpoints;
 import io.raftkv.proto.etcd.KVGrpc;
 import io.raftkv.proto.etcd.MaintenanceGrpc;
 import io.raftkv.proto.etcd.PutRequest;
@@ -23,13 +24,15 @@ import java.util.concurrent.TimeUnit;
  * the few etcd v3 calls the benchmark makes, each with its own deadline.
  */
 final class Endpoints implements AutoCloseable {
-    private final List<Integer> ports;
+    private final List<String> endpoints;
     private final List<ManagedChannel> channels = new ArrayList<>();
 
-    Endpoints(List<Integer> ports) {
-        this.ports = List.copyOf(ports);
-        for (int port : ports) {
-            channels.add(NettyChannelBuilder.forAddress("127.0.0.1", port)
+    /** {@code endpoints} as {@code scripts/cluster} prints them: "host:port", node 1 first. */
+    Endpoints(List<String> endpoints) {
+        this.endpoints = List.copyOf(endpoints);
+        for (String endpoint : endpoints) {
+            int colon = endpoint.lastIndexOf(':');
+            channels.add(NettyChannelBuilder.forAddress(endpoint.substring(0, colon), Integer.parseInt(endpoint.substring(colon + 1)))
                     .usePlaintext()
                     .maxInboundMessageSize(64 << 20)
                     .build());
@@ -40,8 +43,8 @@ final class Endpoints implements AutoCloseable {
         return channels.size();
     }
 
-    int port(int index) {
-        return ports.get(index);
+    String endpoint(int index) {
+        return endpoints.get(index);
     }
 
     /** A put; throws {@link io.grpc.StatusRuntimeException} on any failure, the deadline included. */
@@ -92,14 +95,6 @@ final class Endpoints implements AutoCloseable {
 
     @Override
     public void close() {
-        channels.forEach(ManagedChannel::shutdownNow);
-        for (ManagedChannel channel : channels) {
-            try {
-                channel.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        EtcdEndpoints.close(channels);
     }
 }

@@ -2,6 +2,9 @@ package io.raftkv.bench.failover;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.raftkv.bench.BenchException;
+import io.raftkv.bench.DurationConverter;
+import io.raftkv.bench.LocalCluster;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -10,12 +13,10 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -33,6 +34,7 @@ import picocli.CommandLine.Option;
             "Exit status: 0 when every fault was recovered from and no acknowledged write is missing; 1 when not "
                     + "(missing writes, stale reads, no recovery within --recovery-deadline); 2 on a wrong flag."})
 public final class FailoverBench implements Callable<Integer> {
+    private static final int NODES = 3;
 
     @Option(names = "--rounds", paramLabel = "N", description = "rounds of the three faults (default: ${DEFAULT-VALUE})")
     int rounds = 3;
@@ -127,9 +129,9 @@ public final class FailoverBench implements Callable<Integer> {
         List<SystemResult> results = new ArrayList<>();
         boolean keep = !temporary;
         if (compare) {
-            results.add(runOne(new ClusterScript(repo, root.resolve("etcd"), basePort + 100, ClusterScript.Kind.ETCD), settings));
+            results.add(runOne(LocalCluster.Kind.ETCD, "etcd 3.4", root.resolve("etcd"), basePort + 100, settings));
         }
-        results.add(runOne(new ClusterScript(repo, root.resolve("raftkv"), basePort, ClusterScript.Kind.RAFTKV), settings));
+        results.add(runOne(LocalCluster.Kind.RAFTKV, "RaftKV", root.resolve("raftkv"), basePort, settings));
         boolean passed = results.stream().allMatch(SystemResult::passed);
         if (!passed) {
             keep = true;
@@ -143,41 +145,46 @@ public final class FailoverBench implements Callable<Integer> {
         if (keep) {
             stdout.printf("cluster logs kept in %s%n", root);
         } else {
-            deleteTree(root);
+            LocalCluster.deleteTree(root);
         }
         return passed ? 0 : 1;
     }
 
     /** One fresh cluster, its rounds, and its teardown, even when the run fails or is interrupted. */
-    private SystemResult runOne(ClusterScript cluster, RunSettings settings) {
-        Thread teardownOnExit = new Thread(() -> cluster.down(true), "failover-teardown");
-        Runtime.getRuntime().addShutdownHook(teardownOnExit);
+    private SystemResult runOne(LocalCluster.Kind kind, String system, Path clusterDir, int port, RunSettings settings) {
+        stdout.printf("%s: starting a %d-node cluster in %s%n", system, NODES, clusterDir);
+        LocalCluster cluster;
+        try {
+            // LocalCluster tears the cluster down on JVM exit too, should the run be interrupted.
+            cluster = LocalCluster.up(repo, kind, NODES, port, clusterDir);
+        } catch (BenchException e) {
+            return failed(system, e);
+        }
         SystemResult result = null;
         try {
-            result = new FailoverRun(cluster, settings, stdout).run();
-        } catch (ClusterScript.ClusterException e) {
-            stdout.printf("%s: %s%n", cluster.kind().label, e.getMessage());
-            result = new SystemResult(cluster.kind().label, List.of(), 0, null, List.of(), 0, List.of(), 0, 0, e.getMessage());
+            result = new FailoverRun(cluster, system, settings, stdout).run();
+        } catch (BenchException e) {
+            result = failed(system, e);
         } finally {
             copyLogs(cluster);
-            try {
-                // Keep the data of a failed run (its logs are what someone will want to read).
-                cluster.down(result != null && result.passed());
-            } catch (ClusterScript.ClusterException e) {
-                stdout.printf("%s: teardown: %s%n", cluster.kind().label, e.getMessage());
-            }
-            Runtime.getRuntime().removeShutdownHook(teardownOnExit);
+            // Keep the data of a failed run (its logs are what someone will want to read).
+            cluster.down(result == null || !result.passed());
         }
         return result;
     }
 
-    private void copyLogs(ClusterScript cluster) {
+    private SystemResult failed(String system, BenchException e) {
+        stdout.printf("%s: %s%n", system, e.getMessage());
+        return new SystemResult(system, List.of(), 0, null, List.of(), 0, List.of(), 0, 0, e.getMessage());
+    }
+
+    private void copyLogs(LocalCluster cluster) {
         if (out == null) {
             return;
         }
         try {
             Files.createDirectories(out);
-            for (int node = 1; node <= ClusterScript.NODES; node++) {
+            for (int node = 1; node <= cluster.nodes(); node++) {
                 Path log = cluster.log(node);
                 if (Files.exists(log)) {
                     Files.copy(log, out.resolve(cluster.kind().name().toLowerCase() + "-node" + node + ".log"), StandardCopyOption.REPLACE_EXISTING);
@@ -203,16 +210,5 @@ public final class FailoverBench implements Callable<Integer> {
         json.put("settings", knobs);
         json.put("systems", results);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("failover.json").toFile(), json);
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

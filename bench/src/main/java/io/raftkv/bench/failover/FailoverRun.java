@@ -2,6 +2,8 @@ package io.raftkv.bench.failover;
 
 import com.google.protobuf.ByteString;
 import io.grpc.StatusRuntimeException;
+import io.raftkv.bench.BenchException;
+import io.raftkv.bench.LocalCluster;
 import io.raftkv.proto.etcd.RangeRequest;
 import io.raftkv.proto.etcd.RangeResponse;
 import io.raftkv.proto.etcd.StatusResponse;
@@ -34,25 +36,24 @@ final class FailoverRun {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final int EXAMPLES = 10;
 
-    private final ClusterScript cluster;
+    private final LocalCluster cluster;
+    private final String system;
     private final RunSettings settings;
     private final PrintStream progress;
     private long[] memberIds;
 
-    FailoverRun(ClusterScript cluster, RunSettings settings, PrintStream progress) {
+    FailoverRun(LocalCluster cluster, String system, RunSettings settings, PrintStream progress) {
         this.cluster = cluster;
+        this.system = system;
         this.settings = settings;
         this.progress = progress;
     }
 
-    /** Starts the cluster, runs the rounds and checks the writes; the caller tears the cluster down. */
+    /** Runs the rounds on a cluster that is up and checks the writes; the caller tears the cluster down. */
     SystemResult run() {
-        String system = cluster.kind().label;
-        progress.printf("%s: starting a %d-node cluster in %s%n", system, ClusterScript.NODES, cluster.dir());
-        cluster.up();
         List<PhaseResult> phases = new ArrayList<>();
         String error = null;
-        try (Endpoints endpoints = new Endpoints(cluster.clientPorts())) {
+        try (Endpoints endpoints = new Endpoints(cluster.endpoints())) {
             Workload workload = new Workload(endpoints, PREFIX, settings.clients(), settings.opsPerSecondPerClient(), settings.opTimeout());
             try {
                 memberIds = memberIds(endpoints);
@@ -77,7 +78,7 @@ final class FailoverRun {
                         }
                     }
                 }
-            } catch (ClusterScript.ClusterException | ClusterNotSteadyException e) {
+            } catch (BenchException | ClusterNotSteadyException e) {
                 error = e.getMessage();
             } finally {
                 workload.close();
@@ -112,7 +113,7 @@ final class FailoverRun {
 
     private PhaseResult phase(Endpoints endpoints, Workload workload, int round, Fault fault) {
         Steady steady = awaitSteady(endpoints);
-        int target = fault == Fault.KILL_FOLLOWER ? (steady.leader() + 1 + round % 2) % ClusterScript.NODES : steady.leader();
+        int target = fault == Fault.KILL_FOLLOWER ? (steady.leader() + 1 + round % 2) % cluster.nodes() : steady.leader();
         int node = target + 1;
         long faultedId = memberIds[target];
         LeaderWatch watch = new LeaderWatch(endpoints, target, faultedId, steady.term());

@@ -93,7 +93,7 @@ final class Workload implements AutoCloseable {
                 RangeResponse response = endpoints.get(endpoint, mustSee == null ? prefix : mustSee, opTimeout);
                 reads.record(System.nanoTime());
                 if (mustSee != null && response.getKvsCount() == 0) {
-                    staleReads.add(mustSee + " (via 127.0.0.1:" + endpoints.port(endpoint) + ")");
+                    staleReads.add(mustSee + " (via " + endpoints.endpoint(endpoint) + ")");
                 }
             } catch (StatusRuntimeException e) {
                 failedReads.incrementAndGet();

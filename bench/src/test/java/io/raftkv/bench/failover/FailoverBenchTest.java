@@ -4,20 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.raftkv.bench.LocalCluster;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -68,7 +66,7 @@ class FailoverBenchTest {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         int exit = FailoverBench.commandLine(new FailoverBench(new PrintStream(printed, true, StandardCharsets.UTF_8))).execute(
                 "--rounds", "1", "--clients", "2", "--rate", "20", "--restart-after", "1s", "--pause", "2s", "--settle", "1s",
-                "--base-port", Integer.toString(freeBasePort()), "--dir", work.resolve("clusters").toString(), "--out", out.toString(),
+                "--base-port", Integer.toString(LocalCluster.freeBasePort(51000, 52000, 3)), "--dir", work.resolve("clusters").toString(), "--out", out.toString(),
                 "--repo", REPO.toString());
         String report = printed.toString(StandardCharsets.UTF_8);
 
@@ -111,29 +109,5 @@ class FailoverBenchTest {
                 .contains("'--restart-afterr'")
                 .endsWith("(see --help)")
                 .doesNotContain("\n");
-    }
-
-    /** Client ports base, +10, +20 and their peer and HTTP ports (+1, +2), all free, in 51000-51999. */
-    private static int freeBasePort() throws IOException {
-        for (int attempt = 0; attempt < 50; attempt++) {
-            int base = 51000 + 10 * ThreadLocalRandom.current().nextInt(95);
-            if (allFree(base)) {
-                return base;
-            }
-        }
-        throw new IOException("no free base port in 51000-51999");
-    }
-
-    private static boolean allFree(int base) {
-        for (int node = 0; node < 3; node++) {
-            for (int offset = 0; offset < 3; offset++) {
-                try (ServerSocket socket = new ServerSocket(base + 10 * node + offset, 1, InetAddress.getLoopbackAddress())) {
-                    socket.setReuseAddress(true);
-                } catch (IOException e) {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 }
