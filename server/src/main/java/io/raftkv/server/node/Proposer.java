@@ -43,20 +43,28 @@ public final class Proposer {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Proposer.class);
     /** Committed-but-unapplied entries beyond which writes are refused (etcd's maxGapBetweenApplyAndCommitIndex). */
     static final long MAX_APPLY_LAG = 5_000;
+    /** How often a proposal that arrived during an election looks for the new leader. */
+    private static final long LEADER_POLL_MILLIS = 10;
 
     private final RaftDriver driver;
     private final ProposalTracker tracker;
     private final LongFunction<ManagedChannel> peerChannel;
     private final long requestTimeoutMillis;
     private final AppliedIndexWaiter applied;
+    private final long leaderWaitMillis;
 
+    /**
+     * @param leaderWaitMillis how long a proposal made while no leader is known waits for one
+     *                         before it fails with {@code etcdserver: no leader}
+     */
     public Proposer(RaftDriver driver, ProposalTracker tracker, LongFunction<ManagedChannel> peerChannel,
-                    long requestTimeoutMillis, AppliedIndexWaiter applied) {
+                    long requestTimeoutMillis, AppliedIndexWaiter applied, long leaderWaitMillis) {
         this.driver = driver;
         this.tracker = tracker;
         this.peerChannel = peerChannel;
         this.requestTimeoutMillis = requestTimeoutMillis;
         this.applied = applied;
+        this.leaderWaitMillis = leaderWaitMillis;
     }
 
     /**
@@ -64,6 +72,10 @@ public final class Proposer {
      * revision), or fails with a {@link StatusRuntimeException} holding etcd's error.
      */
     public CompletableFuture<Message> propose(InternalRequest request) {
+        return propose(request, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(leaderWaitMillis));
+    }
+
+    private CompletableFuture<Message> propose(InternalRequest request, long leaderDeadline) {
         RaftNode.Status status = driver.status();
         if (applyLagging(status)) {
             return CompletableFuture.failedFuture(EtcdError.TOO_MANY_REQUESTS.asException());
@@ -72,7 +84,15 @@ public final class Proposer {
             return proposeLocally(request).thenApply(Proposer::unwrap);
         }
         if (status.leaderId() == 0) {
-            return CompletableFuture.failedFuture(EtcdError.NO_LEADER.asException());
+            if (System.nanoTime() - leaderDeadline >= 0 || !driver.isRunning()) {
+                return CompletableFuture.failedFuture(EtcdError.NO_LEADER.asException());
+            }
+            // An election is under way (a follower that saw its leader's connection reset forgets
+            // it at once): like etcd, the write waits a little for the next leader instead of
+            // failing a client that would only retry.
+            return CompletableFuture.runAsync(() -> { },
+                            CompletableFuture.delayedExecutor(LEADER_POLL_MILLIS, TimeUnit.MILLISECONDS))
+                    .thenCompose(v -> propose(request, leaderDeadline));
         }
         return forward(status.leaderId(), request);
     }

@@ -176,7 +176,8 @@ public final class RaftKvNode implements AutoCloseable {
         this.applyLoop = new ApplyLoop(config.name(), store, tracker, waiter, new ApplyHooks());
         this.driver = new RaftDriver(config.name(), core, logStorage, transport, new DriverListener(),
                 config.heartbeatIntervalMillis(), reads);
-        this.proposer = new Proposer(driver, tracker, transport::channel, requestTimeoutMillis, waiter);
+        this.proposer = new Proposer(driver, tracker, transport::channel, requestTimeoutMillis, waiter,
+                2L * config.electionTimeoutMillis());
         this.leases = new LeaseKeeper(store, this::isLeader, proposer::propose, System::currentTimeMillis,
                 config.electionTimeoutMillis());
     }

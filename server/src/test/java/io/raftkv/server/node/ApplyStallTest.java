@@ -73,7 +73,7 @@ class ApplyStallTest {
             RaftDriver leader = cluster.driver(leaderId);
             long term = leader.status().term();
             Member m = members.get(leaderId);
-            Proposer proposer = new Proposer(leader, m.tracker(), peer -> null, 120_000, m.waiter());
+            Proposer proposer = new Proposer(leader, m.tracker(), peer -> null, 120_000, m.waiter(), 1_000);
             stalled = true;
 
             List<CompletableFuture<Message>> accepted = new ArrayList<>();
