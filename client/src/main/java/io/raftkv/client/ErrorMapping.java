@@ -106,10 +106,24 @@ public final class ErrorMapping {
     }
     return switch (code) {
       case UNAVAILABLE -> new UnavailableException(code, connectionReason(reason, status), endpoint, cause);
+      // grpc-java reports a connection closed under a call being written as UNKNOWN "channel
+      // closed": the member went away, so the outcome is unknown exactly as with UNAVAILABLE.
+      case UNKNOWN -> closedUnderTheCall(status.getCause())
+          ? new UnavailableException(Status.Code.UNAVAILABLE, "connection closed", endpoint, cause)
+          : new ServerException(code, reason, endpoint, cause);
       case DEADLINE_EXCEEDED -> new RequestTimeoutException(code,
           "context deadline exceeded (no answer within the request timeout)", endpoint, cause);
       default -> new ServerException(code, reason, endpoint, cause);
     };
+  }
+
+  private static boolean closedUnderTheCall(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof java.nio.channels.ClosedChannelException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String connectionReason(String reason, Status status) {
