@@ -117,7 +117,8 @@ public final class ErrorMapping {
     };
   }
 
-  private static boolean closedUnderTheCall(Throwable t) {
+  /** A connection closed under the call: grpc-java's UNKNOWN "channel closed", the same as UNAVAILABLE. */
+  static boolean closedUnderTheCall(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof java.nio.channels.ClosedChannelException) {
         return true;

@@ -102,8 +102,10 @@ final class Failover {
   }
 
   static boolean retryable(Idempotency kind, Throwable t) {
-    Status.Code code = Status.fromThrowable(ErrorMapping.unwrap(t)).getCode();
-    if (code != Status.Code.UNAVAILABLE) {
+    Status status = Status.fromThrowable(ErrorMapping.unwrap(t));
+    boolean unavailable = status.getCode() == Status.Code.UNAVAILABLE
+        || status.getCode() == Status.Code.UNKNOWN && ErrorMapping.closedUnderTheCall(status.getCause());
+    if (!unavailable) {
       return false;
     }
     return kind != Idempotency.MUTATION || ErrorMapping.neverSent(t);

@@ -12,6 +12,8 @@ class FailoverPolicyTest {
       .withCause(new ConnectException("Connection refused: /127.0.0.1:1")).asRuntimeException();
   private static final Throwable CONNECTION_LOST = Status.UNAVAILABLE.withDescription("Connection closed after GOAWAY")
       .asRuntimeException();
+  private static final Throwable CLOSED_UNDER_THE_CALL = Status.UNKNOWN.withDescription("channel closed")
+      .withCause(new java.nio.channels.ClosedChannelException()).asRuntimeException();
   private static final Throwable NO_LEADER = Status.UNAVAILABLE.withDescription("etcdserver: no leader")
       .asRuntimeException();
   private static final Throwable COMPACTED = Status.OUT_OF_RANGE
@@ -23,6 +25,7 @@ class FailoverPolicyTest {
     assertThat(Failover.retryable(Idempotency.READ, CONNECTION_LOST)).isTrue();
     assertThat(Failover.retryable(Idempotency.READ, NO_LEADER)).isTrue();
     assertThat(Failover.retryable(Idempotency.IDEMPOTENT, CONNECTION_LOST)).isTrue();
+    assertThat(Failover.retryable(Idempotency.READ, CLOSED_UNDER_THE_CALL)).isTrue();
   }
 
   @Test
@@ -30,6 +33,7 @@ class FailoverPolicyTest {
     assertThat(Failover.retryable(Idempotency.MUTATION, REFUSED)).isTrue();
     assertThat(Failover.retryable(Idempotency.MUTATION, CONNECTION_LOST)).isFalse();
     assertThat(Failover.retryable(Idempotency.MUTATION, NO_LEADER)).isFalse();
+    assertThat(Failover.retryable(Idempotency.MUTATION, CLOSED_UNDER_THE_CALL)).isFalse();
   }
 
   @Test
