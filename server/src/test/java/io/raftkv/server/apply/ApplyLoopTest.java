@@ -43,7 +43,7 @@ class ApplyLoopTest {
         store = MvccStore.open(dir.resolve("kv"), MvccOptions.defaults());
         tracker = new ProposalTracker(0x1234, 0);
         waiter = new AppliedIndexWaiter(store.state().appliedIndex(), Runnable::run);
-        loop = new ApplyLoop("test", store, tracker, waiter, new NoHooks());
+        loop = new ApplyLoop("test", store, tracker, waiter, new NoApplyHooks());
         loop.start();
     }
 
@@ -118,24 +118,5 @@ class ApplyLoopTest {
     private static byte[] put(long id, String key, String value) {
         return InternalRequest.newBuilder().setId(id).setPut(PutRequest.newBuilder()
                 .setKey(ByteString.copyFromUtf8(key)).setValue(ByteString.copyFromUtf8(value))).build().toByteArray();
-    }
-
-    private static final class NoHooks implements ApplyLoop.Hooks {
-        @Override
-        public void membershipChanged(ConfChange change, ConfState confState) {}
-
-        @Override
-        public void memberAttributes(MemberAttributesRequest attributes) {}
-
-        @Override
-        public void eventsApplied(List<Event> events, long revision) {}
-
-        @Override
-        public void restoreSnapshot(Snapshot snapshot) {
-            throw new UnsupportedOperationException("no snapshots in this test");
-        }
-
-        @Override
-        public void afterBatch(long appliedIndex) {}
     }
 }

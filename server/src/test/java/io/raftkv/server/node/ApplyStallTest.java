@@ -20,6 +20,7 @@ import io.raftkv.raft.core.SoftState;
 import io.raftkv.server.api.EtcdError;
 import io.raftkv.server.apply.AppliedIndexWaiter;
 import io.raftkv.server.apply.ApplyLoop;
+import io.raftkv.server.apply.NoApplyHooks;
 import io.raftkv.server.apply.ProposalTracker;
 import io.raftkv.server.raft.DriverCluster;
 import io.raftkv.server.raft.RaftDriver;
@@ -156,21 +157,7 @@ class ApplyStallTest {
     }
 
     /** Applying blocks after a batch while {@link #stalled}, as packing a snapshot does. */
-    private final class StallingHooks implements ApplyLoop.Hooks {
-        @Override
-        public void membershipChanged(ConfChange change, ConfState confState) {}
-
-        @Override
-        public void memberAttributes(MemberAttributesRequest attributes) {}
-
-        @Override
-        public void eventsApplied(List<Event> events, long revision) {}
-
-        @Override
-        public void restoreSnapshot(Snapshot snapshot) {
-            throw new UnsupportedOperationException("no snapshots in this test");
-        }
-
+    private final class StallingHooks extends NoApplyHooks {
         @Override
         public void afterBatch(long appliedIndex) {
             if (stalled) {
