@@ -16,9 +16,7 @@ import io.raftkv.server.api.LeaderProxy;
 import io.raftkv.server.api.LeaseService;
 import io.raftkv.server.api.MaintenanceService;
 import io.raftkv.server.api.NodeGuards;
-import io.raftkv.server.config.ConfigException;
 import io.raftkv.server.config.NodeConfig;
-import io.raftkv.server.config.NodeFlags;
 import io.raftkv.server.http.HttpEndpoints;
 import io.raftkv.server.http.NodeMetrics;
 import io.raftkv.server.node.LeaderEndpoint;
@@ -26,7 +24,6 @@ import io.raftkv.server.node.RaftKvNode;
 import io.raftkv.server.transport.RaftTransportService;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import picocli.CommandLine;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -34,7 +31,6 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -177,46 +173,5 @@ public final class RaftKvServer implements AutoCloseable {
         maintenance.close();
         proxy.close();
         node.close();
-    }
-
-    public static void main(String[] args) {
-        NodeConfig config;
-        try {
-            config = NodeFlags.parse(args);
-        } catch (CommandLine.ParameterException e) {
-            System.err.println("raftkv-server: " + e.getMessage());
-            System.exit(2);
-            return;
-        } catch (ConfigException e) {
-            System.err.println("raftkv-server: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        if (config == null) {
-            return; // --help or --version was printed
-        }
-        RaftKvServer server;
-        try {
-            server = start(config);
-        } catch (IOException | RuntimeException e) {
-            System.err.println("raftkv-server: cannot start member '" + config.name() + "': " + e.getMessage());
-            System.exit(1);
-            return;
-        }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            stopped.countDown();
-        }, "shutdown"));
-        server.clientsServing().exceptionally(e -> {
-            System.err.println("raftkv-server: member '" + config.name() + "' cannot serve clients: " + e.getMessage());
-            System.exit(1);
-            return null;
-        });
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

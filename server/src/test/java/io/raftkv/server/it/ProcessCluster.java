@@ -181,7 +181,7 @@ public final class ProcessCluster implements AutoCloseable {
         cmd.addAll(extraJvmArgs);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
-        cmd.add("io.raftkv.server.RaftKvServer");
+        cmd.add("io.raftkv.server.ServerMain");
         cmd.addAll(List.of("--name", "n" + i, "--data-dir", dataDir(i).toString(),
                 "--listen-client-urls", "http://127.0.0.1:" + clientPorts[i],
                 "--advertise-client-urls", "http://127.0.0.1:" + clientPorts[i],
