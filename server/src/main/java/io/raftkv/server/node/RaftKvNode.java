@@ -157,6 +157,7 @@ public final class RaftKvNode implements AutoCloseable {
         RaftConfig raftConfig = new RaftConfig(memberId, config.electionTicks(), 1, true, true, 1 << 20, 256,
                 16L << 20, 64L << 20, new Random(new SecureRandom().nextLong()), Set.of());
         RaftNode core = RaftNode.create(raftConfig, logStorage, applied, store.state().confState());
+        advanceElectionTicks(core, fresh ? initial.size() : store.state().confState().voters().size());
         this.transport = new PeerTransport(memberId, clusterId, peers, snapshots, new PeerTransport.DeliveryListener() {
             @Override
             public void unreachable(long peer) {
@@ -190,6 +191,7 @@ public final class RaftKvNode implements AutoCloseable {
         node.applyLoop.start();
         node.driver.start();
         node.leases.start();
+        node.transport.connectAll();
         node.catchUp();
         return node;
     }
@@ -222,6 +224,21 @@ public final class RaftKvNode implements AutoCloseable {
                                 .execute(this::catchUp);
                     }
                 });
+    }
+
+    /**
+     * etcd's initial election tick advance: a starting member counts most of an election timeout
+     * as already elapsed, so that a new cluster elects its first leader a few ticks after its
+     * members are up instead of a whole randomized timeout (1-2 s by default) later. A member
+     * restarting into a live cluster hears the leader's heartbeat before those ticks run out;
+     * if not, its pre-vote is refused by members that hear a leader, and nothing changes. A
+     * member alone in its cluster campaigns on the next tick.
+     */
+    private void advanceElectionTicks(RaftNode core, int voters) {
+        int ticks = config.electionTicks() - (voters <= 1 ? 1 : 2);
+        for (int i = 0; i < ticks; i++) {
+            core.tick();
+        }
     }
 
     private Optional<RaftDriver> driverOrNull() {

@@ -73,6 +73,11 @@ final class PeerConnection implements AutoCloseable {
         }
     }
 
+    /** Starts connecting (TCP and HTTP/2 handshakes) without waiting for a message to send. */
+    void connect() {
+        channel.getState(true);
+    }
+
     ManagedChannel channel() {
         return channel;
     }

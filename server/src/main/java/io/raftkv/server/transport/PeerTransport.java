@@ -74,6 +74,23 @@ public final class PeerTransport implements Consumer<List<Message>>, AutoCloseab
         }
     }
 
+    /**
+     * Opens the connection to each peer now rather than with the first message, as etcd's
+     * transport dials its streams at start: the first election's votes and a restarted member's
+     * first acknowledgements then find the connection (and its TCP and HTTP/2 handshakes)
+     * already made. A peer that is not up yet is reached when the core first sends to it.
+     */
+    public void connectAll() {
+        for (long peer : directory.members()) {
+            if (peer != selfId) {
+                PeerConnection c = connection(peer);
+                if (c != null) {
+                    c.connect();
+                }
+            }
+        }
+    }
+
     private PeerConnection connection(long peer) {
         URI url = directory.peerUrl(peer).orElse(null);
         if (url == null) {
