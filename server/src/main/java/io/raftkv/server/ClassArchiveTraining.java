@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 /**
@@ -53,8 +54,9 @@ public final class ClassArchiveTraining {
             for (RaftKvServer s : servers) {
                 s.clientsServing().get(120, TimeUnit.SECONDS);
             }
-            int follower = servers.get(0).node().isLeader() ? 1 : 0;
-            int leader = follower == 0 ? 1 : 0;
+            int leader = IntStream.range(0, MEMBERS).filter(i -> servers.get(i).node().isLeader()).findFirst()
+                    .orElse(0);
+            int follower = (leader + 1) % MEMBERS;
             exercise(clientPort(flags.get(follower)), "training/follower/");
             exercise(clientPort(flags.get(leader)), "training/leader/");
 

@@ -62,7 +62,7 @@ public final class RaftKvServer implements AutoCloseable {
     private boolean closed;
 
     private RaftKvServer(NodeConfig config) throws IOException {
-        node = RaftKvNode.start(config);
+        node = RaftKvNode.open(config);
         proxy = new LeaderProxy(node);
         guards = new NodeGuards(node);
         maintenance = new MaintenanceService(node, proxy);
@@ -81,6 +81,7 @@ public final class RaftKvServer implements AutoCloseable {
                 .addService(new RaftTransportService(node.clusterId(), node::stepPeerMessage, node.snapshotFiles(),
                         new LeaderEndpoint(node), () -> node.members().all()))
                 .build().start();
+        node.startConsensus();
         PrometheusMeterRegistry registry = NodeMetrics.register(node);
         http = new HttpEndpoints(config.metricsUrls().get(0), node::serving, registry);
         log.info("member {} ({}) serving peers on {}, HTTP on {}; clients on {} once caught up with the leader",

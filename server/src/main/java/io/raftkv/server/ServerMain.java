@@ -18,7 +18,7 @@ public final class ServerMain {
     private ServerMain() {}
 
     public static void main(String[] args) {
-        StartupPreload.begin();
+        StartupPreload preload = StartupPreload.begin();
         NodeConfig config;
         try {
             config = NodeFlags.parse(args);
@@ -32,10 +32,14 @@ public final class ServerMain {
         }
         RaftKvServer server;
         try {
+            preload.awaitLogging();
             server = RaftKvServer.start(config);
         } catch (IOException | RuntimeException e) {
             System.err.println("raftkv-server: cannot start member '" + config.name() + "': " + e.getMessage());
             System.exit(1);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);

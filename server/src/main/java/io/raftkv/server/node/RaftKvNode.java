@@ -157,7 +157,7 @@ public final class RaftKvNode implements AutoCloseable {
         RaftConfig raftConfig = new RaftConfig(memberId, config.electionTicks(), 1, true, true, 1 << 20, 256,
                 16L << 20, 64L << 20, new Random(new SecureRandom().nextLong()), Set.of());
         RaftNode core = RaftNode.create(raftConfig, logStorage, applied, store.state().confState());
-        advanceElectionTicks(core, fresh ? initial.size() : store.state().confState().voters().size());
+        advanceElectionTicks(core, fresh && !joining ? initial.size() : core.status().confState().voters().size());
         this.transport = new PeerTransport(memberId, clusterId, peers, snapshots, new PeerTransport.DeliveryListener() {
             @Override
             public void unreachable(long peer) {
@@ -183,17 +183,26 @@ public final class RaftKvNode implements AutoCloseable {
                 config.electionTimeoutMillis());
     }
 
-    public static RaftKvNode start(NodeConfig config) throws IOException {
+    /**
+     * Opens the member's state (log, state machine, members) and starts applying. Consensus
+     * starts with {@link #startConsensus}, once the peer port listens: a vote asked for before
+     * then could not be answered, and a failed pre-vote costs a whole election timeout.
+     */
+    public static RaftKvNode open(NodeConfig config) throws IOException {
         if (!TestOnlyFaults.describe().isEmpty()) {
             log.warn(TestOnlyFaults.describe());
         }
         RaftKvNode node = new RaftKvNode(config);
         node.applyLoop.start();
-        node.driver.start();
-        node.leases.start();
-        node.transport.connectAll();
-        node.catchUp();
         return node;
+    }
+
+    /** Starts the Raft thread, lease expiry and the peer connections, and begins catching up. */
+    public void startConsensus() {
+        driver.start();
+        leases.start();
+        transport.connectAll();
+        catchUp();
     }
 
     /**
@@ -229,10 +238,12 @@ public final class RaftKvNode implements AutoCloseable {
     /**
      * etcd's initial election tick advance: a starting member counts most of an election timeout
      * as already elapsed, so that a new cluster elects its first leader a few ticks after its
-     * members are up instead of a whole randomized timeout (1-2 s by default) later. A member
-     * restarting into a live cluster hears the leader's heartbeat before those ticks run out;
-     * if not, its pre-vote is refused by members that hear a leader, and nothing changes. A
-     * member alone in its cluster campaigns on the next tick.
+     * members listen instead of a whole randomized timeout (1-2 s by default) later. The ticks
+     * start to run with the Raft thread, once the peer port listens ({@link #startConsensus}).
+     * A member restarting into a live cluster usually hears the leader's heartbeat first; if not,
+     * its pre-vote changes no term and is refused by every member that heard a leader within an
+     * election timeout (check-quorum's lease), so a live leader is never deposed by it. Learners
+     * and members not yet in the configuration never campaign.
      */
     private void advanceElectionTicks(RaftNode core, int voters) {
         int ticks = config.electionTicks() - (voters <= 1 ? 1 : 2);

@@ -18,8 +18,8 @@ import java.util.function.Consumer;
 
 /**
  * Carries the core's outgoing messages to the other members: one {@link PeerConnection} per
- * peer, created on first use from the {@link PeerDirectory}; snapshots go out of band on their
- * own thread so a large transfer never delays heartbeats.
+ * peer, dialled at start ({@link #connectAll}) or on first use from the {@link PeerDirectory};
+ * snapshots go out of band on their own thread so a large transfer never delays heartbeats.
  */
 public final class PeerTransport implements Consumer<List<Message>>, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeerTransport.class);
