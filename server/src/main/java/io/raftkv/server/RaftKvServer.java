@@ -19,6 +19,7 @@ import io.raftkv.server.api.NodeGuards;
 import io.raftkv.server.config.NodeConfig;
 import io.raftkv.server.http.HttpEndpoints;
 import io.raftkv.server.http.NodeMetrics;
+import io.raftkv.server.node.FailStop;
 import io.raftkv.server.node.LeaderEndpoint;
 import io.raftkv.server.node.RaftKvNode;
 import io.raftkv.server.transport.RaftTransportService;
@@ -61,8 +62,8 @@ public final class RaftKvServer implements AutoCloseable {
     private final CompletableFuture<Void> clientsServing = new CompletableFuture<>();
     private boolean closed;
 
-    private RaftKvServer(NodeConfig config) throws IOException {
-        node = RaftKvNode.open(config);
+    private RaftKvServer(NodeConfig config, FailStop failStop) throws IOException {
+        node = RaftKvNode.open(config, failStop);
         proxy = new LeaderProxy(node);
         guards = new NodeGuards(node);
         maintenance = new MaintenanceService(node, proxy);
@@ -139,8 +140,13 @@ public final class RaftKvServer implements AutoCloseable {
         return clientsServing;
     }
 
+    /** Starts a member whose process exits if its Raft or apply thread fails ({@link FailStop#EXIT_PROCESS}). */
     public static RaftKvServer start(NodeConfig config) throws IOException {
-        return new RaftKvServer(config);
+        return start(config, FailStop.EXIT_PROCESS);
+    }
+
+    public static RaftKvServer start(NodeConfig config, FailStop failStop) throws IOException {
+        return new RaftKvServer(config, failStop);
     }
 
     public RaftKvNode node() {

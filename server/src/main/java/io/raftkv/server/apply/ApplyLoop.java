@@ -55,6 +55,12 @@ public final class ApplyLoop implements AutoCloseable {
 
         /** Called after every batch with the new applied index (snapshot policy lives there). */
         void afterBatch(long appliedIndex);
+
+        /**
+         * The apply thread failed and has stopped: this replica can no longer follow the log
+         * safely. Called once, on the apply thread as it exits.
+         */
+        void applyFailed(Throwable cause);
     }
 
     private final MvccStore store;
@@ -143,6 +149,7 @@ public final class ApplyLoop implements AutoCloseable {
             failure = t;
             log.error("apply thread failed after applied index {}; this node stops applying and reports itself"
                     + " unhealthy: {}", waiter.applied(), t.getMessage(), t);
+            hooks.applyFailed(t);
         }
     }
 

@@ -70,6 +70,7 @@ public final class RaftKvNode implements AutoCloseable {
     private static final long CATCH_UP_RETRY_MILLIS = 20;
 
     private final NodeConfig config;
+    private final FailStop failStop;
     private final long memberId;
     private final long clusterId;
     private final RocksRaftLogStorage logStorage;
@@ -100,8 +101,9 @@ public final class RaftKvNode implements AutoCloseable {
     private volatile boolean attributesPublished;
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
 
-    private RaftKvNode(NodeConfig config) throws IOException {
+    private RaftKvNode(NodeConfig config, FailStop failStop) throws IOException {
         this.config = config;
+        this.failStop = failStop;
         this.clusterId = MemberIds.clusterId(List.of(MemberIds.memberId(List.of(), config.initialClusterToken())));
         this.requestTimeoutMillis = 5_000L + 2L * config.electionTimeoutMillis();
         Path dir = config.dataDir();
@@ -187,12 +189,14 @@ public final class RaftKvNode implements AutoCloseable {
      * Opens the member's state (log, state machine, members) and starts applying. Consensus
      * starts with {@link #startConsensus}, once the peer port listens: a vote asked for before
      * then could not be answered, and a failed pre-vote costs a whole election timeout.
+     *
+     * @param failStop what to do once the Raft or apply thread has failed (the process exits)
      */
-    public static RaftKvNode open(NodeConfig config) throws IOException {
+    public static RaftKvNode open(NodeConfig config, FailStop failStop) throws IOException {
         if (!TestOnlyFaults.describe().isEmpty()) {
             log.warn(TestOnlyFaults.describe());
         }
-        RaftKvNode node = new RaftKvNode(config);
+        RaftKvNode node = new RaftKvNode(config, failStop);
         node.applyLoop.start();
         return node;
     }
@@ -437,6 +441,11 @@ public final class RaftKvNode implements AutoCloseable {
                 publishAttributes();
             }
         }
+
+        @Override
+        public void onFailure(Throwable cause) {
+            failStop.stop("the Raft thread of member " + Long.toUnsignedString(memberId, 16) + " failed", cause);
+        }
     }
 
     /** Announces this member's name and client URLs through the log, as etcd members do at start. */
@@ -522,6 +531,18 @@ public final class RaftKvNode implements AutoCloseable {
             if (appliedIndex - lastSnapshotIndex >= config.snapshotCount()) {
                 takeSnapshot();
             }
+        }
+
+        @Override
+        public void applyFailed(Throwable cause) {
+            // Stop voting and leading before anything else: a leader that can no longer apply
+            // would keep its followers from electing one that can.
+            try {
+                driver.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            failStop.stop("the apply thread of member " + Long.toUnsignedString(memberId, 16) + " failed", cause);
         }
     }
 

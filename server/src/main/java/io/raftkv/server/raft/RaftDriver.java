@@ -199,48 +199,57 @@ public final class RaftDriver implements AutoCloseable {
     }
 
     private void run() {
-        long nextTick = System.nanoTime() + tickNanos;
-        List<DriverInput> batch = new ArrayList<>();
-        List<Message> messages = new ArrayList<>();
+        Throwable failure = null;
         try {
-            while (running) {
-                long wait = nextTick - System.nanoTime();
-                if (wait > 0) {
-                    sleep(wait); // until a client input, a peer message or the next tick
-                }
-                if (Thread.interrupted()) {
-                    throw new InterruptedException();
-                }
-                peerMessages.drainTo(messages, MAX_INPUTS_PER_TURN);
-                inputs.drainTo(batch, MAX_INPUTS_PER_TURN);
-                for (Message m : messages) {
-                    node.step(m);
-                }
-                messages.clear();
-                handle(batch);
-                batch.clear();
-                if (System.nanoTime() - nextTick >= 0) {
-                    node.tick();
-                    pendingReads.tick(node::readIndex);
-                    nextTick += tickNanos;
-                    if (System.nanoTime() - nextTick > 10 * tickNanos) {
-                        nextTick = System.nanoTime() + tickNanos; // after a long pause, do not tick in a burst
-                    }
-                }
-                while (node.hasReady()) {
-                    process(node.ready());
-                }
-                lastStatus = node.status();
-            }
+            loop();
         } catch (InterruptedException | Stopped e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException | Error e) {
             // A core or storage failure leaves this node unable to make progress safely: stop it
             // rather than continue with state that may be inconsistent on disk.
             log.error("Raft thread failed; this node stops serving", e);
+            failure = e;
         } finally {
             running = false;
             failPending();
+        }
+        if (failure != null) {
+            listener.onFailure(failure);
+        }
+    }
+
+    private void loop() throws InterruptedException {
+        long nextTick = System.nanoTime() + tickNanos;
+        List<DriverInput> batch = new ArrayList<>();
+        List<Message> messages = new ArrayList<>();
+        while (running) {
+            long wait = nextTick - System.nanoTime();
+            if (wait > 0) {
+                sleep(wait); // until a client input, a peer message or the next tick
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            peerMessages.drainTo(messages, MAX_INPUTS_PER_TURN);
+            inputs.drainTo(batch, MAX_INPUTS_PER_TURN);
+            for (Message m : messages) {
+                node.step(m);
+            }
+            messages.clear();
+            handle(batch);
+            batch.clear();
+            if (System.nanoTime() - nextTick >= 0) {
+                node.tick();
+                pendingReads.tick(node::readIndex);
+                nextTick += tickNanos;
+                if (System.nanoTime() - nextTick > 10 * tickNanos) {
+                    nextTick = System.nanoTime() + tickNanos; // after a long pause, do not tick in a burst
+                }
+            }
+            while (node.hasReady()) {
+                process(node.ready());
+            }
+            lastStatus = node.status();
         }
     }
 

@@ -28,4 +28,10 @@ public interface RaftDriverListener {
 
     /** Leader or role changed. Called on the Raft thread; must not block. */
     void onSoftState(SoftState state, long term);
+
+    /**
+     * The Raft thread failed (the core or the log storage threw) and has stopped: this member
+     * neither votes nor leads any more. Called once, on the Raft thread as it exits.
+     */
+    void onFailure(Throwable cause);
 }

@@ -19,6 +19,7 @@ import io.raftkv.server.api.EtcdError;
 import io.raftkv.storage.mvcc.ApplyResult;
 import io.raftkv.storage.mvcc.MvccOptions;
 import io.raftkv.storage.mvcc.MvccStore;
+import io.raftkv.storage.mvcc.UndecodableEntryException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -37,13 +38,15 @@ class ApplyLoopTest {
     private ProposalTracker tracker;
     private AppliedIndexWaiter waiter;
     private ApplyLoop loop;
+    private NoApplyHooks hooks;
 
     @BeforeEach
     void start() {
         store = MvccStore.open(dir.resolve("kv"), MvccOptions.defaults());
         tracker = new ProposalTracker(0x1234, 0);
         waiter = new AppliedIndexWaiter(store.state().appliedIndex(), Runnable::run);
-        loop = new ApplyLoop("test", store, tracker, waiter, new NoApplyHooks());
+        hooks = new NoApplyHooks();
+        loop = new ApplyLoop("test", store, tracker, waiter, hooks);
         loop.start();
     }
 
@@ -54,7 +57,7 @@ class ApplyLoopTest {
     }
 
     @Test
-    void anUndecodableEntryStopsApplyingAndMakesTheNodeUnhealthy() throws InterruptedException {
+    void anUndecodableEntryStopsApplyingAndTellsTheNodeToFailStop() throws InterruptedException {
         loop.committed(List.of(Entry.normal(1, 1, put(0, "a", "1"))), Map.of());
         await().atMost(Duration.ofSeconds(10)).until(() -> waiter.applied() == 1);
 
@@ -62,6 +65,8 @@ class ApplyLoopTest {
         loop.committed(List.of(Entry.normal(1, 3, put(0, "c", "3"))), Map.of());
 
         await().atMost(Duration.ofSeconds(10)).until(() -> !loop.healthy());
+        await().atMost(Duration.ofSeconds(10)).until(() -> hooks.applyFailure() != null);
+        assertThat(hooks.applyFailure()).isInstanceOf(UndecodableEntryException.class);
         assertThat(store.state().appliedIndex()).isEqualTo(1);
         assertThat(waiter.applied()).isEqualTo(1);
         assertThat(value("c")).isEmpty();

@@ -8,7 +8,10 @@ import io.raftkv.raft.core.Snapshot;
 
 import java.util.List;
 
-/** Apply hooks for tests of a single store: no members, no watchers, and no snapshot may arrive. */
+/**
+ * Apply hooks for tests of a single store: no members, no watchers, and no snapshot may arrive;
+ * an apply failure is recorded for the test to check.
+ */
 public class NoApplyHooks implements ApplyLoop.Hooks {
     @Override
     public void membershipChanged(ConfChange change, ConfState confState) {}
@@ -26,4 +29,16 @@ public class NoApplyHooks implements ApplyLoop.Hooks {
 
     @Override
     public void afterBatch(long appliedIndex) {}
+
+    private volatile Throwable applyFailure;
+
+    @Override
+    public void applyFailed(Throwable cause) {
+        applyFailure = cause;
+    }
+
+    /** What the apply thread failed with; null while it has not. */
+    public Throwable applyFailure() {
+        return applyFailure;
+    }
 }

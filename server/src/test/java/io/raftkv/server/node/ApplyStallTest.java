@@ -57,6 +57,7 @@ class ApplyStallTest {
     private final Map<Long, Member> members = new ConcurrentHashMap<>();
     private final CountDownLatch resume = new CountDownLatch(1);
     private volatile boolean stalled;
+    private volatile Throwable raftFailure;
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -65,6 +66,7 @@ class ApplyStallTest {
             m.loop().close();
             m.store().close();
         }
+        assertThat(raftFailure).as("a Raft thread failed").isNull();
     }
 
     @Test
@@ -143,6 +145,11 @@ class ApplyStallTest {
 
             @Override
             public void onSoftState(SoftState state, long term) {}
+
+            @Override
+            public void onFailure(Throwable cause) {
+                raftFailure = cause;
+            }
         };
     }
 

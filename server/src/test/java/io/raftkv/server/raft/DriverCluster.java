@@ -19,6 +19,7 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
 import java.util.function.Predicate;
 
@@ -33,6 +34,8 @@ public final class DriverCluster implements AutoCloseable {
 
     private final Map<Long, RaftDriver> drivers = new TreeMap<>();
     private volatile Predicate<Message> drop = m -> false;
+    /** What a member's Raft thread failed with (members of the ignoring kind only). */
+    private AtomicReference<Throwable> raftFailure = new AtomicReference<>();
 
     /** {@code listeners} gives each member what its driver hands committed entries to. */
     public DriverCluster(int size, LongFunction<RaftDriverListener> listeners) {
@@ -54,7 +57,12 @@ public final class DriverCluster implements AutoCloseable {
 
     /** Members that only run consensus: committed entries go nowhere. */
     public DriverCluster(int size) {
-        this(size, id -> new IgnoringListener());
+        this(size, new AtomicReference<>());
+    }
+
+    private DriverCluster(int size, AtomicReference<Throwable> raftFailure) {
+        this(size, id -> new IgnoringListener(raftFailure));
+        this.raftFailure = raftFailure;
     }
 
     public RaftDriver driver(long id) {
@@ -100,9 +108,18 @@ public final class DriverCluster implements AutoCloseable {
         for (RaftDriver d : drivers.values()) {
             d.close();
         }
+        if (raftFailure.get() != null) {
+            throw new AssertionError("the Raft thread of a test member failed", raftFailure.get());
+        }
     }
 
     private static final class IgnoringListener implements RaftDriverListener {
+        private final AtomicReference<Throwable> failure;
+
+        IgnoringListener(AtomicReference<Throwable> failure) {
+            this.failure = failure;
+        }
+
         @Override
         public void onCommitted(List<Entry> entries, Map<Long, ConfState> confStates) {}
 
@@ -111,5 +128,10 @@ public final class DriverCluster implements AutoCloseable {
 
         @Override
         public void onSoftState(SoftState state, long term) {}
+
+        @Override
+        public void onFailure(Throwable cause) {
+            failure.compareAndSet(null, cause);
+        }
     }
 }
