@@ -200,10 +200,9 @@ public final class BenchCommand implements Callable<Integer> {
             if (!consistency.equals("l") && !consistency.equals("s")) {
                 throw new BenchException("--consistency takes l (linearizable) or s (serializable), not '" + consistency + "'");
             }
-            LoadSpec base = options.spec("range " + consistency, Workload.RANGE);
-            LoadSpec spec = new LoadSpec(base.name(), base.workload(), base.conns(), base.clients(), base.total(),
-                    base.duration(), base.keySize(), base.valSize(), base.keySpaceSize(), base.sequentialKeys(),
-                    consistency.equals("s"), key == null ? "" : key, 1, 1, 1, 1);
+            LoadSpec spec = options.spec("range " + consistency, Workload.RANGE)
+                    .withSerializable(consistency.equals("s"))
+                    .withRangeKey(key == null ? "" : key);
             return parent.runLoad(spec, options.endpoints, options.requestTimeout);
         }
     }
@@ -221,10 +220,7 @@ public final class BenchCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            LoadSpec base = options.spec("txn-put", Workload.TXN_PUT);
-            LoadSpec spec = new LoadSpec(base.name(), base.workload(), base.conns(), base.clients(), base.total(),
-                    base.duration(), base.keySize(), base.valSize(), base.keySpaceSize(), base.sequentialKeys(), false, "",
-                    txnOps, 1, 1, 1);
+            LoadSpec spec = options.spec("txn-put", Workload.TXN_PUT).withTxnOps(txnOps);
             return parent.runLoad(spec, options.endpoints, options.requestTimeout);
         }
     }
@@ -252,9 +248,7 @@ public final class BenchCommand implements Callable<Integer> {
         public Integer call() {
             LoadSpec base = options.spec("watch-latency", Workload.WATCH_LATENCY);
             long total = options.total == null && options.duration == null ? 1000 : base.total();
-            LoadSpec spec = new LoadSpec(base.name(), base.workload(), base.conns(), base.clients(), total,
-                    base.duration(), base.keySize(), base.valSize(), base.keySpaceSize(), base.sequentialKeys(), false, "",
-                    1, streams, watchersPerStream, putRate);
+            LoadSpec spec = base.withWatchers(total, streams, watchersPerStream, putRate);
             return parent.runLoad(spec, options.endpoints, options.requestTimeout);
         }
     }

@@ -67,6 +67,23 @@ public record LoadSpec(
                 sequentialKeys, serializable, rangeKey, txnOps, watchStreams, watchersPerStream, putRate);
     }
 
+    /** Range only: read {@code rangeKey} alone (empty: keys of the key space). */
+    public LoadSpec withRangeKey(String rangeKey) {
+        return new LoadSpec(name, workload, conns, clients, total, duration, keySize, valSize, keySpaceSize,
+                sequentialKeys, serializable, rangeKey, txnOps, watchStreams, watchersPerStream, putRate);
+    }
+
+    public LoadSpec withTxnOps(int txnOps) {
+        return new LoadSpec(name, workload, conns, clients, total, duration, keySize, valSize, keySpaceSize,
+                sequentialKeys, serializable, rangeKey, txnOps, watchStreams, watchersPerStream, putRate);
+    }
+
+    /** Watch-latency only: {@code total} puts (0: for the duration) at {@code putRate}, watched so. */
+    public LoadSpec withWatchers(long total, int watchStreams, int watchersPerStream, int putRate) {
+        return new LoadSpec(name, workload, conns, clients, total, duration, keySize, valSize, keySpaceSize,
+                sequentialKeys, serializable, rangeKey, txnOps, watchStreams, watchersPerStream, putRate);
+    }
+
     public LoadSpec withDuration(Duration duration) {
         return new LoadSpec(name, workload, conns, clients, 0, duration, keySize, valSize, keySpaceSize,
                 sequentialKeys, serializable, rangeKey, txnOps, watchStreams, watchersPerStream, putRate);
