@@ -146,10 +146,13 @@ public final class LoadGenerator {
                         .setKey(spec.rangeKey().isEmpty() ? keyFor(n) : ByteString.copyFromUtf8(spec.rangeKey()))
                         .setSerializable(spec.serializable()).build(), observer(sent));
                 case TXN_PUT -> {
+                    // Consecutive keys from one start: distinct, as etcd refuses a txn that puts a key twice.
                     TxnRequest.Builder txn = TxnRequest.newBuilder();
+                    long first = keyIndex(n * spec.txnOps());
                     for (int i = 0; i < spec.txnOps(); i++) {
+                        ByteString k = key((first + i) % spec.keySpaceSize(), spec.keySize());
                         txn.addSuccess(RequestOp.newBuilder().setRequestPut(
-                                PutRequest.newBuilder().setKey(keyFor(n * spec.txnOps() + i)).setValue(value)));
+                                PutRequest.newBuilder().setKey(k).setValue(value)));
                     }
                     s.txn(txn.build(), observer(sent));
                 }
@@ -158,9 +161,12 @@ public final class LoadGenerator {
         }
 
         private ByteString keyFor(long n) {
-            long index = spec.sequentialKeys() ? n % spec.keySpaceSize()
+            return key(keyIndex(n), spec.keySize());
+        }
+
+        private long keyIndex(long n) {
+            return spec.sequentialKeys() ? n % spec.keySpaceSize()
                     : ThreadLocalRandom.current().nextInt(spec.keySpaceSize());
-            return key(index, spec.keySize());
         }
 
         private <T> StreamObserver<T> observer(long sent) {

@@ -45,6 +45,8 @@ public record LoadSpec(
         require(Long.toString(keySpaceSize - 1L).length() <= keySize, "--key-size " + keySize
                 + " is too small for --key-space-size " + keySpaceSize + " (keys are decimal indexes)");
         require(txnOps >= 1, "--txn-ops must be at least 1, not " + txnOps);
+        require(txnOps <= keySpaceSize, "--txn-ops " + txnOps + " needs --key-space-size of at least " + txnOps
+                + " (the puts of one transaction take distinct keys)");
         require(watchStreams >= 1 && watchersPerStream >= 1, "--streams and --watchers-per-stream must be at least 1");
         require(putRate >= 1, "--put-rate must be at least 1, not " + putRate);
         if (workload == Workload.WATCH_LATENCY) {

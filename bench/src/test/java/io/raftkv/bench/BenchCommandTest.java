@@ -43,6 +43,12 @@ class BenchCommandTest {
     }
 
     @Test
+    void aTransactionCannotPutMoreDistinctKeysThanTheKeySpaceHolds() {
+        assertThat(bench("txn-put", "--txn-ops", "3", "--endpoints", "127.0.0.1:1")).isEqualTo(1);
+        assertThat(err()).contains("--txn-ops 3 needs --key-space-size of at least 3").hasLineCount(1);
+    }
+
+    @Test
     @Timeout(30)
     void aDeadEndpointFailsFastNamingIt() throws Exception {
         int port;
