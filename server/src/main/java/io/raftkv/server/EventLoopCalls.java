@@ -21,12 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>A call listed here must never block: KV and Lease only validate, enqueue a proposal or a
  * ReadIndex and return (a serializable range reads RocksDB in place); Raft's {@code Send} only
- * offers decoded messages to the Raft thread's queue and {@code Propose} proposes locally.
+ * offers decoded messages and forwarded proposals to the Raft thread's queue.
  */
 final class EventLoopCalls implements ServerCallExecutorSupplier, AutoCloseable {
     private static final Set<String> CLIENT_SERVICES = Set.of(KVGrpc.SERVICE_NAME, LeaseGrpc.SERVICE_NAME);
-    private static final Set<String> PEER_METHODS = Set.of(RaftTransportGrpc.getSendMethod().getFullMethodName(),
-            RaftTransportGrpc.getProposeMethod().getFullMethodName());
+    private static final Set<String> PEER_METHODS = Set.of(RaftTransportGrpc.getSendMethod().getFullMethodName());
 
     private final ExecutorService blocking;
     private final boolean peer;

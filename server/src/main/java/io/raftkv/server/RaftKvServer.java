@@ -80,7 +80,7 @@ public final class RaftKvServer implements AutoCloseable {
                 .directExecutor()
                 .callExecutor(peerCalls)
                 .addService(new RaftTransportService(node.clusterId(), node::stepPeerMessage, node.snapshotFiles(),
-                        new LeaderEndpoint(node), () -> node.members().all()))
+                        node.proposer(), new LeaderEndpoint(node), () -> node.members().all()))
                 .build().start();
         node.startConsensus();
         PrometheusMeterRegistry registry = NodeMetrics.register(node);

@@ -192,7 +192,7 @@ public final class ApplyLoop implements AutoCloseable {
 
     private void restoreFrom(Snapshot snapshot) throws Exception {
         hooks.restoreSnapshot(snapshot);
-        tracker.appliedThrough(snapshot.index());
+        tracker.snapshotRestored(snapshot.index());
         waiter.advance(snapshot.index());
         hooks.afterBatch(snapshot.index());
     }

@@ -24,6 +24,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Request ids repeat across restarts and members (only 16 bits of each), so they alone cannot
  * say whose an entry is: a replayed entry of an earlier incarnation may carry the id of a new
  * call. Only the entry at the call's own (index, term) is its own (Raft's log matching property).
+ * A follower's forwarded proposals are tracked the same way: the leader tells the follower the
+ * (index, term) it appended them at, and the follower answers from its own apply of that entry.
+ *
+ * <p>A snapshot that covers a call's index says nothing about which entry was there: such a call
+ * fails with {@code etcdserver: request timed out}, which a client must treat as "may have
+ * happened", never with {@code leader changed}, which says it did not.
  */
 public final class ProposalTracker {
 
@@ -39,6 +45,8 @@ public final class ProposalTracker {
     private final Map<Long, List<AppliedEarly>> appliedUnplaced = new HashMap<>();
     private final NavigableMap<Long, List<Placed>> placedByIndex = new TreeMap<>();
     private long appliedIndex;
+    /** The last index a snapshot restore covered: entries at or below it were never seen one by one. */
+    private long snapshotIndex;
 
     /**
      * {@code memberId} seeds the high 16 bits, the start time the next 40 (etcd's id generator), so
@@ -91,6 +99,8 @@ public final class ProposalTracker {
         }
         if (own != null) {
             f.complete(own);
+        } else if (proposal.index() <= snapshotIndex) {
+            f.completeExceptionally(EtcdError.TIMEOUT.asException()); // inside a snapshot: unknown
         } else {
             f.completeExceptionally(EtcdError.LEADER_CHANGED.asException()); // another entry was applied there
         }
@@ -122,14 +132,31 @@ public final class ProposalTracker {
 
     /** Everything up to {@code index} is applied: a proposal placed there and still waiting was lost. */
     public void appliedThrough(long index) {
-        List<Placed> lost = new ArrayList<>();
-        synchronized (this) {
-            appliedIndex = Math.max(appliedIndex, index);
-            Map<Long, List<Placed>> done = placedByIndex.headMap(index, true);
-            done.values().forEach(lost::addAll);
-            done.clear();
+        for (Placed p : passedBy(index, false)) {
+            p.result().completeExceptionally(EtcdError.LEADER_CHANGED.asException());
         }
-        lost.forEach(p -> p.result().completeExceptionally(EtcdError.LEADER_CHANGED.asException()));
+    }
+
+    /**
+     * A snapshot restored the state machine to {@code index}: a proposal placed at or below it
+     * may be in the snapshot or not, so its call fails as timed out (the outcome is unknown).
+     */
+    public void snapshotRestored(long index) {
+        for (Placed p : passedBy(index, true)) {
+            p.result().completeExceptionally(EtcdError.TIMEOUT.asException());
+        }
+    }
+
+    private synchronized List<Placed> passedBy(long index, boolean snapshot) {
+        appliedIndex = Math.max(appliedIndex, index);
+        if (snapshot) {
+            snapshotIndex = Math.max(snapshotIndex, index);
+        }
+        List<Placed> passed = new ArrayList<>();
+        Map<Long, List<Placed>> done = placedByIndex.headMap(index, true);
+        done.values().forEach(passed::addAll);
+        done.clear();
+        return passed;
     }
 
     public synchronized int pending() {

@@ -5,21 +5,14 @@ import io.raftkv.proto.raft.LeaseRenewRequest;
 import io.raftkv.proto.raft.LeaseRenewResponse;
 import io.raftkv.proto.raft.ProgressRequest;
 import io.raftkv.proto.raft.ProgressResponse;
-import io.raftkv.proto.raft.ProposeRequest;
-import io.raftkv.proto.raft.ProposeResponse;
 import io.raftkv.server.transport.RaftTransportService;
 
-/** Serves what followers forward to the leader: proposals, lease renewals, progress queries. */
+/** Serves what followers ask of the leader: lease renewals and progress queries. */
 public final class LeaderEndpoint implements RaftTransportService.LeaderRequests {
     private final RaftKvNode node;
 
     public LeaderEndpoint(RaftKvNode node) {
         this.node = node;
-    }
-
-    @Override
-    public void propose(ProposeRequest request, StreamObserver<ProposeResponse> response) {
-        node.proposer().propose(request, response);
     }
 
     @Override

@@ -1,67 +1,65 @@
 package io.raftkv.server.node;
 
-import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
-import com.google.protobuf.Parser;
-import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
-import io.raftkv.proto.etcd.AlarmResponse;
-import io.raftkv.proto.etcd.CompactionResponse;
-import io.raftkv.proto.etcd.DeleteRangeResponse;
-import io.raftkv.proto.etcd.LeaseGrantResponse;
-import io.raftkv.proto.etcd.LeaseRevokeResponse;
-import io.raftkv.proto.etcd.PutResponse;
 import io.raftkv.proto.etcd.ResponseHeader;
-import io.raftkv.proto.etcd.TxnResponse;
 import io.raftkv.proto.internal.InternalRequest;
-import io.raftkv.proto.raft.ProposeRequest;
-import io.raftkv.proto.raft.ProposeResponse;
-import io.raftkv.proto.raft.RaftTransportGrpc;
+import io.raftkv.proto.raft.ForwardedProposal;
+import io.raftkv.proto.raft.ProposalPlacement;
+import io.raftkv.raft.core.Proposal;
 import io.raftkv.raft.core.RaftNode;
 import io.raftkv.raft.core.SoftState;
 import io.raftkv.server.api.EtcdError;
 import io.raftkv.server.apply.AppliedIndexWaiter;
 import io.raftkv.server.apply.ProposalTracker;
 import io.raftkv.server.raft.RaftDriver;
+import io.raftkv.server.transport.ProposalLinks;
+import io.raftkv.server.transport.RaftTransportService;
 import io.raftkv.storage.mvcc.ApplyResult;
 import io.raftkv.storage.mvcc.EtcdException;
 
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.LongFunction;
 
 /**
  * Gets a mutation into the log and answers with its applied result. On the leader it proposes
- * to the local core and waits for the entry to be applied; on a follower it forwards the
- * request to the leader over the peer protocol, so a client may write to any member.
+ * to the local core and waits for the entry to be applied. A follower forwards the encoded
+ * request to the leader on the peer stream, as etcd forwards MsgProp: the leader appends it and
+ * answers only with the (index, term) it went to, and the follower answers its client from its
+ * own apply of that entry, matched by {@link ProposalTracker} exactly like a local proposal. The
+ * leader thus never waits for, encodes or sends a follower's result.
  */
-public final class Proposer {
-    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Proposer.class);
+public final class Proposer implements RaftTransportService.Forwarding {
     /** Committed-but-unapplied entries beyond which writes are refused (etcd's maxGapBetweenApplyAndCommitIndex). */
     static final long MAX_APPLY_LAG = 5_000;
     /** How often a proposal that arrived during an election looks for the new leader. */
     private static final long LEADER_POLL_MILLIS = 10;
 
+    /** A forwarded proposal whose placement the leader has not sent yet. */
+    private record Unplaced(long leader, CompletableFuture<ApplyResult> result) {}
+
     private final RaftDriver driver;
     private final ProposalTracker tracker;
-    private final LongFunction<ManagedChannel> peerChannel;
+    private final ProposalLinks links;
     private final long requestTimeoutMillis;
     private final AppliedIndexWaiter applied;
     private final long leaderWaitMillis;
+    private final Map<Long, Unplaced> unplaced = new ConcurrentHashMap<>();
 
     /**
      * @param leaderWaitMillis how long a proposal made while no leader is known waits for one
      *                         before it fails with {@code etcdserver: no leader}
      */
-    public Proposer(RaftDriver driver, ProposalTracker tracker, LongFunction<ManagedChannel> peerChannel,
+    public Proposer(RaftDriver driver, ProposalTracker tracker, ProposalLinks links,
                     long requestTimeoutMillis, AppliedIndexWaiter applied, long leaderWaitMillis) {
         this.driver = driver;
         this.tracker = tracker;
-        this.peerChannel = peerChannel;
+        this.links = links;
         this.requestTimeoutMillis = requestTimeoutMillis;
         this.applied = applied;
         this.leaderWaitMillis = leaderWaitMillis;
@@ -81,7 +79,7 @@ public final class Proposer {
             return CompletableFuture.failedFuture(EtcdError.TOO_MANY_REQUESTS.asException());
         }
         if (status.role() == SoftState.Role.LEADER) {
-            return proposeLocally(request).thenApply(Proposer::unwrap);
+            return proposeLocally(request);
         }
         if (status.leaderId() == 0) {
             if (System.nanoTime() - leaderDeadline >= 0 || !driver.isRunning()) {
@@ -105,7 +103,7 @@ public final class Proposer {
         return status.commitIndex() - applied.applied() > MAX_APPLY_LAG;
     }
 
-    private CompletableFuture<ApplyResult> proposeLocally(InternalRequest request) {
+    private CompletableFuture<Message> proposeLocally(InternalRequest request) {
         CompletableFuture<ApplyResult> result = new CompletableFuture<>();
         long id = tracker.register(result);
         byte[] data = request.toBuilder().setId(id).build().toByteArray();
@@ -116,89 +114,87 @@ public final class Proposer {
                 tracker.placed(id, proposal);
             }
         });
-        return result.orTimeout(requestTimeoutMillis, TimeUnit.MILLISECONDS)
-                .exceptionally(t -> {
-                    throw new CompletionException(asStatus(t));
-                });
+        return answer(result);
     }
 
     private CompletableFuture<Message> forward(long leader, InternalRequest request) {
-        ManagedChannel channel = peerChannel.apply(leader);
-        if (channel == null) {
-            return CompletableFuture.failedFuture(EtcdError.NO_LEADER.asException());
+        CompletableFuture<ApplyResult> result = new CompletableFuture<>();
+        long id = tracker.register(result);
+        unplaced.put(id, new Unplaced(leader, result));
+        result.whenComplete((r, t) -> unplaced.remove(id));
+        ForwardedProposal proposal = ForwardedProposal.newBuilder().setId(id)
+                .setData(request.toBuilder().setId(id).build().toByteString()).build();
+        switch (links.forward(leader, proposal)) {
+            case NO_ADDRESS -> result.completeExceptionally(EtcdError.NO_LEADER.asException());
+            case QUEUE_FULL -> result.completeExceptionally(EtcdError.TOO_MANY_REQUESTS.asException());
+            case YES -> { }
         }
-        CompletableFuture<Message> result = new CompletableFuture<>();
-        RaftTransportGrpc.newStub(channel).withDeadlineAfter(requestTimeoutMillis, TimeUnit.MILLISECONDS)
-                .propose(ProposeRequest.newBuilder().setRequest(request).build(), new StreamObserver<>() {
-                    @Override
-                    public void onNext(ProposeResponse response) {
-                        if (response.getErrorCode() != 0) {
-                            result.completeExceptionally(Status.fromCodeValue(response.getErrorCode())
-                                    .withDescription(response.getErrorMessage()).asRuntimeException());
-                            return;
-                        }
-                        try {
-                            result.complete(parserFor(request).parseFrom(response.getResponse()));
-                        } catch (InvalidProtocolBufferException e) {
-                            result.completeExceptionally(EtcdError.TIMEOUT.asException());
-                        }
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        Status s = Status.fromThrowable(t);
-                        log.info("forwarding a {} to leader {} failed: {}", request.getRequestCase(),
-                                Long.toUnsignedString(leader, 16), s);
-                        // The leader may or may not have applied it: report what etcd reports.
-                        result.completeExceptionally(s.getCode() == Status.Code.DEADLINE_EXCEEDED
-                                ? EtcdError.TIMEOUT.asException()
-                                : s.getCode() == Status.Code.UNAVAILABLE && s.getDescription() != null
-                                        && s.getDescription().startsWith("etcdserver:")
-                                        ? s.asRuntimeException()
-                                        : EtcdError.TIMEOUT_LEADER_FAIL.asException());
-                    }
-
-                    @Override
-                    public void onCompleted() {}
-                });
-        return result;
+        return answer(result);
     }
 
-    /** The leader's side of a forwarded proposal. */
-    public void propose(ProposeRequest request, StreamObserver<ProposeResponse> response) {
+    /** The client's answer: the applied result, or etcd's error once the request timeout passes. */
+    private CompletableFuture<Message> answer(CompletableFuture<ApplyResult> result) {
+        return result.orTimeout(requestTimeoutMillis, TimeUnit.MILLISECONDS)
+                .handle((r, t) -> {
+                    if (t != null) {
+                        throw new CompletionException(asStatus(t));
+                    }
+                    return unwrap(r);
+                });
+    }
+
+    /** The leader's side: a follower's mutation, appended here and answered with where it went. */
+    @Override
+    public void forwarded(long follower, ForwardedProposal proposal) {
         RaftNode.Status status = driver.status();
         if (status.role() != SoftState.Role.LEADER) {
             // Leadership moved while the request travelled; the follower's client retries.
-            reply(response, ProposeResponse.newBuilder().setErrorCode(EtcdError.LEADER_CHANGED.code().value())
-                    .setErrorMessage(EtcdError.LEADER_CHANGED.message()).build());
+            links.place(follower, refusal(proposal.getId(), EtcdError.LEADER_CHANGED.asException()));
             return;
         }
         if (applyLagging(status)) {
-            reply(response, ProposeResponse.newBuilder().setErrorCode(EtcdError.TOO_MANY_REQUESTS.code().value())
-                    .setErrorMessage(EtcdError.TOO_MANY_REQUESTS.message()).build());
+            links.place(follower, refusal(proposal.getId(), EtcdError.TOO_MANY_REQUESTS.asException()));
             return;
         }
-        proposeLocally(request.getRequest()).whenComplete((result, error) -> {
-            if (error != null) {
-                Status s = Status.fromThrowable(error instanceof CompletionException ? error.getCause() : error);
-                reply(response, ProposeResponse.newBuilder().setErrorCode(s.getCode().value())
-                        .setErrorMessage(s.getDescription() == null ? "" : s.getDescription()).build());
-            } else if (result instanceof ApplyResult.Rejected r) {
-                reply(response, ProposeResponse.newBuilder()
-                        .setErrorCode(Status.Code.valueOf(r.error().code().name()).value())
-                        .setErrorMessage(r.error().getMessage()).build());
-            } else if (result instanceof ApplyResult.Applied a) {
-                reply(response, ProposeResponse.newBuilder().setResponse(a.response().toByteString()).build());
-            } else {
-                reply(response, ProposeResponse.newBuilder()
-                        .setResponse(ResponseHeader.getDefaultInstance().toByteString()).build());
-            }
-        });
+        driver.propose(proposal.getData().toByteArray()).whenComplete((placed, error) -> links.place(follower,
+                error != null
+                        ? refusal(proposal.getId(), asStatus(error))
+                        : ProposalPlacement.newBuilder().setId(proposal.getId())
+                                .setIndex(placed.index()).setTerm(placed.term()).build()));
     }
 
-    private static void reply(StreamObserver<ProposeResponse> response, ProposeResponse value) {
-        response.onNext(value);
-        response.onCompleted();
+    private static ProposalPlacement refusal(long id, StatusRuntimeException error) {
+        Status s = error.getStatus();
+        return ProposalPlacement.newBuilder().setId(id).setErrorCode(s.getCode().value())
+                .setErrorMessage(s.getDescription() == null ? "" : s.getDescription()).build();
+    }
+
+    /** The follower's side: from here on the call waits for this member's own apply of the entry. */
+    @Override
+    public void placed(long leader, ProposalPlacement placement) {
+        Unplaced call = unplaced.get(placement.getId());
+        if (call == null || call.leader() != leader) {
+            return; // timed out already, or not a proposal this member sent to that leader
+        }
+        unplaced.remove(placement.getId());
+        if (placement.getErrorCode() != 0) {
+            call.result().completeExceptionally(Status.fromCodeValue(placement.getErrorCode())
+                    .withDescription(placement.getErrorMessage()).asRuntimeException());
+        } else {
+            tracker.placed(placement.getId(), new Proposal(placement.getIndex(), placement.getTerm()));
+        }
+    }
+
+    /**
+     * The stream to {@code peer} broke: proposals forwarded to it and not yet placed may or may
+     * not have reached it, so their calls fail with etcd's error for exactly that.
+     */
+    public void peerLost(long peer) {
+        for (Unplaced call : unplaced.values()) {
+            if (call.leader() == peer) {
+                call.result().completeExceptionally(EtcdError.TIMEOUT_LEADER_FAIL.asException());
+            }
+        }
     }
 
     private static Message unwrap(ApplyResult result) {
@@ -227,18 +223,5 @@ public final class Proposer {
             return EtcdError.TIMEOUT.asException();
         }
         return Status.INTERNAL.withDescription("raftkv: " + cause).asRuntimeException();
-    }
-
-    private static Parser<? extends Message> parserFor(InternalRequest request) {
-        return switch (request.getRequestCase()) {
-            case PUT -> PutResponse.parser();
-            case DELETE_RANGE -> DeleteRangeResponse.parser();
-            case TXN -> TxnResponse.parser();
-            case COMPACTION -> CompactionResponse.parser();
-            case LEASE_GRANT -> LeaseGrantResponse.parser();
-            case LEASE_REVOKE -> LeaseRevokeResponse.parser();
-            case ALARM -> AlarmResponse.parser();
-            default -> ResponseHeader.parser();
-        };
     }
 }

@@ -164,11 +164,13 @@ public final class RaftKvNode implements AutoCloseable {
             @Override
             public void unreachable(long peer) {
                 driverOrNull().ifPresent(d -> d.reportUnreachable(peer));
+                proposerOrNull().ifPresent(p -> p.peerLost(peer));
             }
 
             @Override
             public void connectionReset(long peer) {
                 driverOrNull().ifPresent(d -> d.reportConnectionReset(peer));
+                proposerOrNull().ifPresent(p -> p.peerLost(peer));
             }
 
             @Override
@@ -179,7 +181,7 @@ public final class RaftKvNode implements AutoCloseable {
         this.applyLoop = new ApplyLoop(config.name(), store, tracker, waiter, new ApplyHooks());
         this.driver = new RaftDriver(config.name(), core, logStorage, transport, new DriverListener(),
                 config.heartbeatIntervalMillis(), reads);
-        this.proposer = new Proposer(driver, tracker, transport::channel, requestTimeoutMillis, waiter,
+        this.proposer = new Proposer(driver, tracker, transport, requestTimeoutMillis, waiter,
                 2L * config.electionTimeoutMillis());
         this.leases = new LeaseKeeper(store, this::isLeader, proposer::propose, System::currentTimeMillis,
                 config.electionTimeoutMillis());
@@ -258,6 +260,10 @@ public final class RaftKvNode implements AutoCloseable {
 
     private Optional<RaftDriver> driverOrNull() {
         return Optional.ofNullable(driver);
+    }
+
+    private Optional<Proposer> proposerOrNull() {
+        return Optional.ofNullable(proposer);
     }
 
     private static Map<Long, MemberRecord> initialMembers(NodeConfig config) {

@@ -5,6 +5,8 @@ import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.raftkv.proto.raft.ForwardedProposal;
+import io.raftkv.proto.raft.ProposalPlacement;
 import io.raftkv.proto.raft.RaftMessage;
 import io.raftkv.proto.raft.RaftMessageBatch;
 import io.raftkv.proto.raft.RaftTransportGrpc;
@@ -27,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * restarted peer is reached as soon as it listens, not after a growing backoff. A stream closed
  * by the peer's host (reset, refused) is reported at once as a connection reset, which lets
  * followers replace a dead leader quickly. A full buffer drops messages, which Raft treats like
- * lost packets.
+ * lost packets; a forwarded proposal that finds the buffer full is refused to its caller.
  */
 final class PeerConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeerConnection.class);
@@ -45,15 +47,18 @@ final class PeerConnection implements AutoCloseable {
         void connectionReset(long peer);
     }
 
+    private final long selfId;
     private final long peerId;
     private final long clusterId;
     private final ManagedChannel channel;
     private final Listener listener;
-    private final BlockingQueue<RaftMessage> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    /** {@link RaftMessage}s, {@link ForwardedProposal}s and {@link ProposalPlacement}s, in order. */
+    private final BlockingQueue<com.google.protobuf.Message> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread sender;
     private volatile boolean open = true;
 
-    PeerConnection(long peerId, long clusterId, URI peerUrl, Listener listener) {
+    PeerConnection(long selfId, long peerId, long clusterId, URI peerUrl, Listener listener) {
+        this.selfId = selfId;
         this.peerId = peerId;
         this.clusterId = clusterId;
         this.listener = listener;
@@ -73,6 +78,17 @@ final class PeerConnection implements AutoCloseable {
         }
     }
 
+    /** Queues a forwarded proposal or a placement; false when the buffer is full. */
+    boolean enqueue(ForwardedProposal proposal) {
+        return queue.offer(proposal);
+    }
+
+    void enqueue(ProposalPlacement placement) {
+        if (!queue.offer(placement)) {
+            log.debug("peer {} queue full: dropping a placement", Long.toUnsignedString(peerId, 16));
+        }
+    }
+
     /** Starts connecting (TCP and HTTP/2 handshakes) without waiting for a message to send. */
     void connect() {
         channel.getState(true);
@@ -83,13 +99,13 @@ final class PeerConnection implements AutoCloseable {
     }
 
     private void sendLoop() {
-        List<RaftMessage> batch = new ArrayList<>();
+        List<com.google.protobuf.Message> batch = new ArrayList<>();
         StreamState stream = null;
         ClientCallStreamObserver<RaftMessageBatch> requests = null;
         long lastAttempt = System.nanoTime() - MIN_RETRY_NANOS;
         try {
             while (open) {
-                RaftMessage first = queue.poll(100, TimeUnit.MILLISECONDS);
+                com.google.protobuf.Message first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (stream != null && stream.broken) {
                     streamBroken(requests);
                     stream = null;
@@ -126,7 +142,7 @@ final class PeerConnection implements AutoCloseable {
                     continue;
                 }
                 try {
-                    requests.onNext(RaftMessageBatch.newBuilder().setClusterId(clusterId).addAllMessages(batch).build());
+                    requests.onNext(toBatch(batch));
                 } catch (RuntimeException e) {
                     stream.broken = true; // failed between isReady and onNext: the next message reconnects
                 }
@@ -144,11 +160,27 @@ final class PeerConnection implements AutoCloseable {
         }
     }
 
+    private RaftMessageBatch toBatch(List<com.google.protobuf.Message> batch) {
+        RaftMessageBatch.Builder b = RaftMessageBatch.newBuilder().setClusterId(clusterId).setFrom(selfId);
+        for (com.google.protobuf.Message m : batch) {
+            if (m instanceof RaftMessage r) {
+                b.addMessages(r);
+            } else if (m instanceof ForwardedProposal p) {
+                b.addProposals(p);
+            } else {
+                b.addPlacements((ProposalPlacement) m);
+            }
+        }
+        return b.build();
+    }
+
     private void streamBroken(ClientCallStreamObserver<RaftMessageBatch> requests) {
         completeQuietly(requests);
         if (open) {
+            // Stale messages: the core will resend what matters. Cleared before the report, so
+            // that no forwarded proposal dropped here is left waiting by the callers the report fails.
+            queue.clear();
             listener.unreachable(peerId);
-            queue.clear(); // stale messages: the core will resend what matters
         }
     }
 

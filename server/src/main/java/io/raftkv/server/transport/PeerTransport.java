@@ -2,6 +2,8 @@ package io.raftkv.server.transport;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.grpc.ManagedChannel;
+import io.raftkv.proto.raft.ForwardedProposal;
+import io.raftkv.proto.raft.ProposalPlacement;
 import io.raftkv.proto.raft.RaftMessage;
 import io.raftkv.proto.raft.SnapshotDescriptor;
 import io.raftkv.raft.core.Message;
@@ -20,8 +22,9 @@ import java.util.function.Consumer;
  * Carries the core's outgoing messages to the other members: one {@link PeerConnection} per
  * peer, dialled at start ({@link #connectAll}) or on first use from the {@link PeerDirectory};
  * snapshots go out of band on their own thread so a large transfer never delays heartbeats.
+ * Forwarded proposals and their placements share the consensus messages' streams.
  */
-public final class PeerTransport implements Consumer<List<Message>>, AutoCloseable {
+public final class PeerTransport implements Consumer<List<Message>>, ProposalLinks, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeerTransport.class);
 
     /** Feedback to the Raft core about delivery failures. */
@@ -74,6 +77,23 @@ public final class PeerTransport implements Consumer<List<Message>>, AutoCloseab
         }
     }
 
+    @Override
+    public Queued forward(long leader, ForwardedProposal proposal) {
+        PeerConnection connection = connection(leader);
+        if (connection == null) {
+            return Queued.NO_ADDRESS;
+        }
+        return connection.enqueue(proposal) ? Queued.YES : Queued.QUEUE_FULL;
+    }
+
+    @Override
+    public void place(long follower, ProposalPlacement placement) {
+        PeerConnection connection = connection(follower);
+        if (connection != null) {
+            connection.enqueue(placement); // if lost, the follower's call times out
+        }
+    }
+
     /**
      * Opens the connection to each peer now rather than with the first message, as etcd's
      * transport dials its streams at start: the first election's votes and a restarted member's
@@ -109,7 +129,7 @@ public final class PeerTransport implements Consumer<List<Message>>, AutoCloseab
             if (existing != null) {
                 existing.close();
             }
-            PeerConnection fresh = new PeerConnection(peer, clusterId, url, new PeerConnection.Listener() {
+            PeerConnection fresh = new PeerConnection(selfId, peer, clusterId, url, new PeerConnection.Listener() {
                 @Override
                 public void unreachable(long p) {
                     listener.unreachable(p);
@@ -161,7 +181,7 @@ public final class PeerTransport implements Consumer<List<Message>>, AutoCloseab
         });
     }
 
-    /** The channel to {@code peer}, for forwarding requests to it; null if its address is unknown. */
+    /** The channel to {@code peer}, for requests to it (lease renewals); null if its address is unknown. */
     public ManagedChannel channel(long peer) {
         PeerConnection c = connection(peer);
         return c == null ? null : c.channel();

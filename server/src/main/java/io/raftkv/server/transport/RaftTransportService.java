@@ -9,8 +9,8 @@ import io.raftkv.proto.raft.MembersResponse;
 import io.raftkv.proto.raft.MemberRecord;
 import io.raftkv.proto.raft.ProgressRequest;
 import io.raftkv.proto.raft.ProgressResponse;
-import io.raftkv.proto.raft.ProposeRequest;
-import io.raftkv.proto.raft.ProposeResponse;
+import io.raftkv.proto.raft.ForwardedProposal;
+import io.raftkv.proto.raft.ProposalPlacement;
 import io.raftkv.proto.raft.RaftMessage;
 import io.raftkv.proto.raft.RaftMessageBatch;
 import io.raftkv.proto.raft.RaftTransportGrpc;
@@ -36,18 +36,25 @@ import java.util.regex.Pattern;
 
 /**
  * The receiving end of the peer protocol: steps peers' messages into the local core, writes
- * incoming snapshots to disk (resumable, verified by CRC32C before use), and serves proposals
- * that followers forward to this node when it leads.
+ * incoming snapshots to disk (resumable, verified by CRC32C before use), hands on proposals that
+ * followers forward (and the leader's placements of this node's own), and serves the requests
+ * only the leader can answer.
  */
 public final class RaftTransportService extends RaftTransportGrpc.RaftTransportImplBase {
     private static final Logger log = LoggerFactory.getLogger(RaftTransportService.class);
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9._-]{1,128}");
 
+    /** Both ends of proposal forwarding, as the peer streams deliver them. */
+    public interface Forwarding {
+        /** A follower's mutation for this node to append, if it leads; answered with a placement. */
+        void forwarded(long follower, ForwardedProposal proposal);
+
+        /** The leader says where it appended (or why it refused) a proposal this node forwarded. */
+        void placed(long leader, ProposalPlacement placement);
+    }
+
     /** What followers ask of this node when it leads. */
     public interface LeaderRequests {
-        /** A mutation forwarded by a follower; answered once it is applied here. */
-        void propose(ProposeRequest request, StreamObserver<ProposeResponse> response);
-
         /** A lease keep-alive or TTL query forwarded by a follower. */
         void leaseRenew(LeaseRenewRequest request, StreamObserver<LeaseRenewResponse> response);
 
@@ -62,15 +69,17 @@ public final class RaftTransportService extends RaftTransportGrpc.RaftTransportI
     private final long clusterId;
     private final Consumer<Message> step;
     private final SnapshotStore snapshots;
-    private final LeaderRequests proposals;
+    private final Forwarding forwarding;
+    private final LeaderRequests leaderRequests;
     private final MemberTable memberTable;
 
     public RaftTransportService(long clusterId, Consumer<Message> step, SnapshotStore snapshots,
-                                LeaderRequests proposals, MemberTable memberTable) {
+                                Forwarding forwarding, LeaderRequests leaderRequests, MemberTable memberTable) {
         this.clusterId = clusterId;
         this.step = step;
         this.snapshots = snapshots;
-        this.proposals = proposals;
+        this.forwarding = forwarding;
+        this.leaderRequests = leaderRequests;
         this.memberTable = memberTable;
     }
 
@@ -91,6 +100,12 @@ public final class RaftTransportService extends RaftTransportGrpc.RaftTransportI
                     } catch (IllegalArgumentException e) {
                         log.warn("ignoring undecodable peer message: {}", e.getMessage());
                     }
+                }
+                for (ForwardedProposal p : batch.getProposalsList()) {
+                    forwarding.forwarded(batch.getFrom(), p);
+                }
+                for (ProposalPlacement p : batch.getPlacementsList()) {
+                    forwarding.placed(batch.getFrom(), p);
                 }
             }
 
@@ -202,18 +217,13 @@ public final class RaftTransportService extends RaftTransportGrpc.RaftTransportI
     }
 
     @Override
-    public void propose(ProposeRequest request, StreamObserver<ProposeResponse> response) {
-        proposals.propose(request, response);
-    }
-
-    @Override
     public void leaseRenew(LeaseRenewRequest request, StreamObserver<LeaseRenewResponse> response) {
-        proposals.leaseRenew(request, response);
+        leaderRequests.leaseRenew(request, response);
     }
 
     @Override
     public void progress(ProgressRequest request, StreamObserver<ProgressResponse> response) {
-        proposals.progress(request, response);
+        leaderRequests.progress(request, response);
     }
 
     @Override

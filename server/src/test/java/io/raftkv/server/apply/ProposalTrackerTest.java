@@ -55,6 +55,36 @@ class ProposalTrackerTest {
     }
 
     @Test
+    void aSnapshotCoveringAPlacedProposalLeavesItsOutcomeUnknown() {
+        CompletableFuture<ApplyResult> caller = new CompletableFuture<>();
+        long id = tracker.register(caller);
+        tracker.placed(id, new Proposal(6, 2));
+
+        tracker.snapshotRestored(9);
+
+        assertThat(caller).failsWithin(Duration.ZERO).withThrowableThat()
+                .satisfies(t -> assertThat(EtcdError.of(Status.fromThrowable(t))).contains(EtcdError.TIMEOUT));
+    }
+
+    @Test
+    void aPlacementInsideARestoredSnapshotLeavesItsOutcomeUnknownButOneAfterItWasLost() {
+        CompletableFuture<ApplyResult> inSnapshot = new CompletableFuture<>();
+        CompletableFuture<ApplyResult> afterSnapshot = new CompletableFuture<>();
+        long first = tracker.register(inSnapshot);
+        long second = tracker.register(afterSnapshot);
+
+        tracker.snapshotRestored(9);
+        tracker.appliedThrough(12);
+        tracker.placed(first, new Proposal(8, 2));
+        tracker.placed(second, new Proposal(11, 2));
+
+        assertThat(inSnapshot).failsWithin(Duration.ZERO).withThrowableThat()
+                .satisfies(t -> assertThat(EtcdError.of(Status.fromThrowable(t))).contains(EtcdError.TIMEOUT));
+        assertThat(afterSnapshot).failsWithin(Duration.ZERO).withThrowableThat()
+                .satisfies(t -> assertThat(EtcdError.of(Status.fromThrowable(t))).contains(EtcdError.LEADER_CHANGED));
+    }
+
+    @Test
     void aCallerThatGaveUpIsForgotten() {
         CompletableFuture<ApplyResult> caller = new CompletableFuture<>();
         long id = tracker.register(caller);

@@ -10,22 +10,12 @@ import io.raftkv.proto.etcd.PutRequest;
 import io.raftkv.proto.etcd.PutResponse;
 import io.raftkv.proto.etcd.RangeRequest;
 import io.raftkv.proto.internal.InternalRequest;
-import io.raftkv.proto.internal.MemberAttributesRequest;
-import io.raftkv.proto.mvcc.Event;
-import io.raftkv.raft.core.ConfChange;
-import io.raftkv.raft.core.ConfState;
-import io.raftkv.raft.core.Entry;
-import io.raftkv.raft.core.Snapshot;
 import io.raftkv.raft.core.SoftState;
 import io.raftkv.server.api.EtcdError;
-import io.raftkv.server.apply.AppliedIndexWaiter;
-import io.raftkv.server.apply.ApplyLoop;
 import io.raftkv.server.apply.NoApplyHooks;
-import io.raftkv.server.apply.ProposalTracker;
 import io.raftkv.server.raft.DriverCluster;
 import io.raftkv.server.raft.RaftDriver;
 import io.raftkv.server.raft.RaftDriverListener;
-import io.raftkv.storage.mvcc.MvccOptions;
 import io.raftkv.storage.mvcc.MvccStore;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,9 +42,7 @@ class ApplyStallTest {
     @TempDir
     Path dir;
 
-    private record Member(MvccStore store, ProposalTracker tracker, AppliedIndexWaiter waiter, ApplyLoop loop) {}
-
-    private final Map<Long, Member> members = new ConcurrentHashMap<>();
+    private final Map<Long, ApplyingMember> members = new ConcurrentHashMap<>();
     private final CountDownLatch resume = new CountDownLatch(1);
     private volatile boolean stalled;
     private volatile Throwable raftFailure;
@@ -62,9 +50,8 @@ class ApplyStallTest {
     @AfterEach
     void stop() throws InterruptedException {
         resume.countDown();
-        for (Member m : members.values()) {
-            m.loop().close();
-            m.store().close();
+        for (ApplyingMember m : members.values()) {
+            m.close();
         }
         assertThat(raftFailure).as("a Raft thread failed").isNull();
     }
@@ -75,8 +62,8 @@ class ApplyStallTest {
             long leaderId = cluster.awaitLeader();
             RaftDriver leader = cluster.driver(leaderId);
             long term = leader.status().term();
-            Member m = members.get(leaderId);
-            Proposer proposer = new Proposer(leader, m.tracker(), peer -> null, 120_000, m.waiter(), 1_000);
+            ApplyingMember m = members.get(leaderId);
+            Proposer proposer = new Proposer(leader, m.tracker(), ForwardingLinks.NONE, 120_000, m.waiter(), 1_000);
             stalled = true;
 
             List<CompletableFuture<Message>> accepted = new ArrayList<>();
@@ -118,7 +105,7 @@ class ApplyStallTest {
                 revision = r;
             }
             long committed = leader.status().commitIndex();
-            for (Member each : members.values()) {
+            for (ApplyingMember each : members.values()) {
                 await().atMost(Duration.ofSeconds(30)).until(() -> each.waiter().applied() >= committed);
                 assertThat(value(each.store(), "k")).isEqualTo("v" + (accepted.size() - 1));
             }
@@ -126,31 +113,9 @@ class ApplyStallTest {
     }
 
     private RaftDriverListener member(long id) {
-        MvccStore store = MvccStore.open(dir.resolve("m" + id), MvccOptions.defaults());
-        ProposalTracker tracker = new ProposalTracker(id, 0);
-        AppliedIndexWaiter waiter = new AppliedIndexWaiter(store.state().appliedIndex(), Runnable::run);
-        ApplyLoop loop = new ApplyLoop("m" + id, store, tracker, waiter, new StallingHooks());
-        loop.start();
-        members.put(id, new Member(store, tracker, waiter, loop));
-        return new RaftDriverListener() {
-            @Override
-            public void onCommitted(List<Entry> entries, Map<Long, ConfState> confStates) throws InterruptedException {
-                loop.committed(entries, confStates);
-            }
-
-            @Override
-            public void onSnapshotReceived(Snapshot snapshot) throws InterruptedException {
-                loop.restore(snapshot);
-            }
-
-            @Override
-            public void onSoftState(SoftState state, long term) {}
-
-            @Override
-            public void onFailure(Throwable cause) {
-                raftFailure = cause;
-            }
-        };
+        ApplyingMember m = ApplyingMember.open(dir, id, new StallingHooks());
+        members.put(id, m);
+        return m.listener(cause -> raftFailure = cause);
     }
 
     private static InternalRequest put(String key, String value) {
