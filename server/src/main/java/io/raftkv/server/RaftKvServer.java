@@ -7,6 +7,7 @@ import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.raftkv.server.api.AuthService;
@@ -19,6 +20,8 @@ import io.raftkv.server.api.NodeGuards;
 import io.raftkv.server.config.NodeConfig;
 import io.raftkv.server.http.HttpEndpoints;
 import io.raftkv.server.http.NodeMetrics;
+import io.raftkv.server.metrics.GrpcServerMetrics;
+import io.raftkv.server.metrics.ServerMetrics;
 import io.raftkv.server.node.FailStop;
 import io.raftkv.server.node.LeaderEndpoint;
 import io.raftkv.server.node.RaftKvNode;
@@ -59,11 +62,15 @@ public final class RaftKvServer implements AutoCloseable {
      */
     private final EventLoopGroup peerLoop = new NioEventLoopGroup(1, new DefaultThreadFactory("grpc-peer-loop", true));
     private final NodeGuards guards;
+    private final PrometheusMeterRegistry registry;
+    private final GrpcServerMetrics grpcMetrics;
     private final CompletableFuture<Void> clientsServing = new CompletableFuture<>();
     private boolean closed;
 
     private RaftKvServer(NodeConfig config, FailStop failStop) throws IOException {
-        node = RaftKvNode.open(config, failStop);
+        registry = NodeMetrics.newRegistry();
+        grpcMetrics = new GrpcServerMetrics(registry);
+        node = RaftKvNode.open(config, failStop, new ServerMetrics(registry));
         proxy = new LeaderProxy(node);
         guards = new NodeGuards(node);
         maintenance = new MaintenanceService(node, proxy);
@@ -83,7 +90,6 @@ public final class RaftKvServer implements AutoCloseable {
                         node.proposer(), new LeaderEndpoint(node), () -> node.members().all()))
                 .build().start();
         node.startConsensus();
-        PrometheusMeterRegistry registry = NodeMetrics.register(node);
         http = new HttpEndpoints(config.metricsUrls().get(0), node::serving, registry);
         log.info("member {} ({}) serving peers on {}, HTTP on {}; clients on {} once caught up with the leader",
                 config.name(), Long.toUnsignedString(node.memberId(), 16), peerUrl, config.metricsUrls(),
@@ -93,6 +99,12 @@ public final class RaftKvServer implements AutoCloseable {
                 clientsServing.completeExceptionally(t);
             }
         });
+    }
+
+    /** The older reflection API, which grpcurl and most tools still try first or only. */
+    @SuppressWarnings("deprecation")
+    private static io.grpc.BindableService reflectionV1Alpha() {
+        return io.grpc.protobuf.services.ProtoReflectionService.newInstance();
     }
 
     /**
@@ -115,12 +127,15 @@ public final class RaftKvServer implements AutoCloseable {
                             .maxInboundMessageSize(maxInbound)
                             .directExecutor()
                             .callExecutor(clientCalls)
+                            .intercept(grpcMetrics)
                             .addService(new KvService(node, guards))
                             .addService(new LeaseService(node, guards))
                             .addService(new ClusterService(node, proxy))
                             .addService(maintenance)
                             .addService(new AuthService())
-                            .addService(health.getHealthService());
+                            .addService(health.getHealthService())
+                            .addService(ProtoReflectionServiceV1.newInstance())
+                            .addService(reflectionV1Alpha());
                     for (io.grpc.ServerServiceDefinition extra : ExtraServices.create(node, guards)) {
                         b.addService(extra);
                     }

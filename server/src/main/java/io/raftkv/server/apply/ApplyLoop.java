@@ -53,6 +53,9 @@ public final class ApplyLoop implements AutoCloseable {
         /** The state machine was replaced by a snapshot received from the leader. */
         void restoreSnapshot(Snapshot snapshot) throws Exception;
 
+        /** A batch was written to the state machine in {@code nanos} (etcd's backend commit latency). */
+        void batchWritten(long nanos);
+
         /** Called after every batch with the new applied index (snapshot policy lives there). */
         void afterBatch(long appliedIndex);
 
@@ -172,7 +175,9 @@ public final class ApplyLoop implements AutoCloseable {
                 }
             }
         }
+        long start = System.nanoTime();
         ApplyBatchResult result = store.applyBatch(commands);
+        hooks.batchWritten(System.nanoTime() - start);
         for (int i = 0; i < commands.size(); i++) {
             ApplyResult r = result.results().get(i);
             long requestId = r instanceof ApplyResult.Applied a ? a.requestId()

@@ -14,7 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
- * etcd's HTTP endpoints: {@code /health}, {@code /version} and {@code /metrics} (Prometheus).
+ * etcd's HTTP endpoints: {@code /health}, {@code /livez}, {@code /readyz}, {@code /version} and
+ * {@code /metrics} (Prometheus).
  * Served on the metrics URL (etcd's --listen-metrics-urls) rather than multiplexed on the gRPC
  * client port.
  */
@@ -33,6 +34,12 @@ public final class HttpEndpoints implements AutoCloseable {
         server.createContext("/health", ex -> {
             boolean ok = healthy.getAsBoolean();
             respond(ex, ok ? 200 : 503, "application/json", "{\"health\":\"" + ok + "\"}");
+        });
+        // etcd 3.5's probes: alive while the process answers; ready once it serves clients.
+        server.createContext("/livez", ex -> respond(ex, 200, "text/plain; charset=utf-8", "ok"));
+        server.createContext("/readyz", ex -> {
+            boolean ok = healthy.getAsBoolean();
+            respond(ex, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok" : "failed");
         });
         server.createContext("/version", ex -> respond(ex, 200, "application/json",
                 "{\"etcdserver\":\"" + MaintenanceService.ETCD_VERSION + "\",\"etcdcluster\":\"3.5.0\",\"raftkv\":\""

@@ -8,30 +8,28 @@ import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.raftkv.server.node.RaftKvNode;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The node's Prometheus metrics: JVM and process figures, and etcd-style server gauges. */
+/**
+ * The node's Prometheus registry, served on {@code /metrics}: JVM and process figures here; etcd's
+ * server and gRPC metrics are registered into it by {@link io.raftkv.server.metrics.ServerMetrics}
+ * and {@link io.raftkv.server.metrics.GrpcServerMetrics}.
+ */
 public final class NodeMetrics {
     private NodeMetrics() {}
 
-    public static PrometheusMeterRegistry register(RaftKvNode node) {
+    public static PrometheusMeterRegistry newRegistry() {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         // etcdctl check datascale reads this exact name.
-        Gauge.builder("process.resident.memory", NodeMetrics::residentBytes).baseUnit("bytes").register(registry);
-        Gauge.builder("etcd.server.has.leader", () -> node.leaderId() != 0 ? 1 : 0).register(registry);
-        Gauge.builder("etcd.server.is.leader", () -> node.isLeader() ? 1 : 0).register(registry);
-        Gauge.builder("etcd.server.proposals.committed", () -> node.raftStatus().commitIndex()).register(registry);
-        Gauge.builder("etcd.server.proposals.applied", node::appliedIndex).register(registry);
-        Gauge.builder("etcd.debugging.mvcc.current.revision", () -> node.store().state().revision()).register(registry);
-        Gauge.builder("etcd.mvcc.db.total.size.in", () -> node.store().dbSize()).baseUnit("bytes").register(registry);
+        Gauge.builder("process.resident.memory", NodeMetrics::residentBytes).baseUnit("bytes")
+                .description("Resident memory size in bytes.").register(registry);
         return registry;
     }
 

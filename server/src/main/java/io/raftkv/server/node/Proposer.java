@@ -13,6 +13,7 @@ import io.raftkv.raft.core.SoftState;
 import io.raftkv.server.api.EtcdError;
 import io.raftkv.server.apply.AppliedIndexWaiter;
 import io.raftkv.server.apply.ProposalTracker;
+import io.raftkv.server.metrics.ServerMetrics;
 import io.raftkv.server.raft.RaftDriver;
 import io.raftkv.server.transport.ProposalLinks;
 import io.raftkv.server.transport.RaftTransportService;
@@ -49,6 +50,7 @@ public final class Proposer implements RaftTransportService.Forwarding {
     private final long requestTimeoutMillis;
     private final AppliedIndexWaiter applied;
     private final long leaderWaitMillis;
+    private final ServerMetrics metrics;
     private final Map<Long, Unplaced> unplaced = new ConcurrentHashMap<>();
 
     /**
@@ -56,13 +58,15 @@ public final class Proposer implements RaftTransportService.Forwarding {
      *                         before it fails with {@code etcdserver: no leader}
      */
     public Proposer(RaftDriver driver, ProposalTracker tracker, ProposalLinks links,
-                    long requestTimeoutMillis, AppliedIndexWaiter applied, long leaderWaitMillis) {
+                    long requestTimeoutMillis, AppliedIndexWaiter applied, long leaderWaitMillis,
+                    ServerMetrics metrics) {
         this.driver = driver;
         this.tracker = tracker;
         this.links = links;
         this.requestTimeoutMillis = requestTimeoutMillis;
         this.applied = applied;
         this.leaderWaitMillis = leaderWaitMillis;
+        this.metrics = metrics;
     }
 
     /**
@@ -132,11 +136,16 @@ public final class Proposer implements RaftTransportService.Forwarding {
         return answer(result);
     }
 
-    /** The client's answer: the applied result, or etcd's error once the request timeout passes. */
+    /**
+     * The client's answer: the applied result, or etcd's error once the request timeout passes.
+     * A proposal that failed to be applied counts as failed (etcd's metric); one the state
+     * machine refused (a request error) does not.
+     */
     private CompletableFuture<Message> answer(CompletableFuture<ApplyResult> result) {
         return result.orTimeout(requestTimeoutMillis, TimeUnit.MILLISECONDS)
                 .handle((r, t) -> {
                     if (t != null) {
+                        metrics.proposalFailed();
                         throw new CompletionException(asStatus(t));
                     }
                     return unwrap(r);

@@ -24,8 +24,10 @@ import io.raftkv.server.config.ClusterState;
 import io.raftkv.server.config.MemberIds;
 import io.raftkv.server.config.NodeConfig;
 import io.raftkv.server.lease.LeaseKeeper;
+import io.raftkv.server.metrics.ServerMetrics;
 import io.raftkv.server.raft.RaftDriver;
 import io.raftkv.server.raft.RaftDriverListener;
+import io.raftkv.server.raft.TimedLogStorage;
 import io.raftkv.server.transport.PeerDirectory;
 import io.raftkv.server.transport.PeerTransport;
 import io.raftkv.server.watch.WatchHub;
@@ -71,6 +73,9 @@ public final class RaftKvNode implements AutoCloseable {
 
     private final NodeConfig config;
     private final FailStop failStop;
+    private final ServerMetrics metrics;
+    /** The leader last seen by the Raft thread (0: none), to count leader changes as etcd does. */
+    private long lastLeader;
     private final long memberId;
     private final long clusterId;
     private final RocksRaftLogStorage logStorage;
@@ -101,9 +106,10 @@ public final class RaftKvNode implements AutoCloseable {
     private volatile boolean attributesPublished;
     private final CompletableFuture<Void> caughtUp = new CompletableFuture<>();
 
-    private RaftKvNode(NodeConfig config, FailStop failStop) throws IOException {
+    private RaftKvNode(NodeConfig config, FailStop failStop, ServerMetrics metrics) throws IOException {
         this.config = config;
         this.failStop = failStop;
+        this.metrics = metrics;
         this.clusterId = MemberIds.clusterId(List.of(MemberIds.memberId(List.of(), config.initialClusterToken())));
         this.requestTimeoutMillis = 5_000L + 2L * config.electionTimeoutMillis();
         Path dir = config.dataDir();
@@ -179,10 +185,11 @@ public final class RaftKvNode implements AutoCloseable {
             }
         });
         this.applyLoop = new ApplyLoop(config.name(), store, tracker, waiter, new ApplyHooks());
-        this.driver = new RaftDriver(config.name(), core, logStorage, transport, new DriverListener(),
+        this.driver = new RaftDriver(config.name(), core, new TimedLogStorage(logStorage, metrics::walFsync),
+                transport, new DriverListener(),
                 config.heartbeatIntervalMillis(), reads);
         this.proposer = new Proposer(driver, tracker, transport, requestTimeoutMillis, waiter,
-                2L * config.electionTimeoutMillis());
+                2L * config.electionTimeoutMillis(), metrics);
         this.leases = new LeaseKeeper(store, this::isLeader, proposer::propose, System::currentTimeMillis,
                 config.electionTimeoutMillis());
     }
@@ -193,12 +200,14 @@ public final class RaftKvNode implements AutoCloseable {
      * then could not be answered, and a failed pre-vote costs a whole election timeout.
      *
      * @param failStop what to do once the Raft or apply thread has failed (the process exits)
+     * @param metrics  where the member's etcd metrics go; its gauges are bound here
      */
-    public static RaftKvNode open(NodeConfig config, FailStop failStop) throws IOException {
+    public static RaftKvNode open(NodeConfig config, FailStop failStop, ServerMetrics metrics) throws IOException {
         if (!TestOnlyFaults.describe().isEmpty()) {
             log.warn(TestOnlyFaults.describe());
         }
-        RaftKvNode node = new RaftKvNode(config, failStop);
+        RaftKvNode node = new RaftKvNode(config, failStop, metrics);
+        metrics.bind(node.new MetricSources());
         node.applyLoop.start();
         return node;
     }
@@ -383,6 +392,7 @@ public final class RaftKvNode implements AutoCloseable {
                 .thenCompose(waiter::await)
                 .orTimeout(requestTimeoutMillis, TimeUnit.MILLISECONDS)
                 .exceptionally(t -> {
+                    metrics.readIndexFailed();
                     throw new CompletionException(Proposer.asStatus(t));
                 });
     }
@@ -443,6 +453,10 @@ public final class RaftKvNode implements AutoCloseable {
         public void onSoftState(SoftState state, long term) {
             log.info("member {} is {} in term {} (leader {})", Long.toUnsignedString(memberId, 16), state.role(), term,
                     Long.toUnsignedString(state.leaderId(), 16));
+            if (state.leaderId() != 0 && state.leaderId() != lastLeader) {
+                metrics.leaderChanged();
+            }
+            lastLeader = state.leaderId();
             if (state.leaderId() != 0 && !attributesPublished) {
                 publishAttributes();
             }
@@ -481,6 +495,49 @@ public final class RaftKvNode implements AutoCloseable {
                 }
             }
         });
+    }
+
+    /** What the etcd gauges read from this member. */
+    private final class MetricSources implements ServerMetrics.Sources {
+        @Override
+        public boolean hasLeader() {
+            return leaderId() != 0;
+        }
+
+        @Override
+        public boolean isLeader() {
+            return RaftKvNode.this.isLeader();
+        }
+
+        @Override
+        public boolean isLearner() {
+            return RaftKvNode.this.isLearner();
+        }
+
+        @Override
+        public long committedIndex() {
+            return raftStatus().commitIndex();
+        }
+
+        @Override
+        public long appliedIndex() {
+            return RaftKvNode.this.appliedIndex();
+        }
+
+        @Override
+        public long pendingProposals() {
+            return tracker.pending();
+        }
+
+        @Override
+        public long revision() {
+            return store.state().revision();
+        }
+
+        @Override
+        public long dbSizeBytes() {
+            return store.dbSize();
+        }
     }
 
     private final class ApplyHooks implements ApplyLoop.Hooks {
@@ -530,6 +587,11 @@ public final class RaftKvNode implements AutoCloseable {
             });
             lastSnapshotIndex = snapshot.index();
             log.info("restored snapshot {} at index {}", descriptor.getSnapshotId(), snapshot.index());
+        }
+
+        @Override
+        public void batchWritten(long nanos) {
+            metrics.backendCommit(nanos);
         }
 
         @Override

@@ -28,6 +28,9 @@ public class NoApplyHooks implements ApplyLoop.Hooks {
     }
 
     @Override
+    public void batchWritten(long nanos) {}
+
+    @Override
     public void afterBatch(long appliedIndex) {}
 
     private volatile Throwable applyFailure;

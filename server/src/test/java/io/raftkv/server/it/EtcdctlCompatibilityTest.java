@@ -200,12 +200,56 @@ class EtcdctlCompatibilityTest {
             }
         };
         assertThat(get.apply("/health").body()).isEqualTo("{\"health\":\"true\"}");
+        assertThat(get.apply("/livez").body()).isEqualTo("ok");
+        assertThat(get.apply("/readyz").body()).isEqualTo("ok");
         assertThat(get.apply("/version").body()).contains("\"etcdserver\":\"3.5.0\"");
         java.net.http.HttpResponse<String> metrics = get.apply("/metrics");
         assertThat(metrics.statusCode()).isEqualTo(200);
         // etcdctl check datascale reads this exact metric.
         assertThat(metrics.body()).containsPattern("(?m)^process_resident_memory_bytes [1-9]");
         assertThat(metrics.body()).contains("etcd_server_has_leader 1.0");
+        // etcd's names for what its dashboards chart: after the writes above, each has moved.
+        assertThat(metrics.body())
+                .containsPattern("(?m)^etcd_server_proposals_committed_total [1-9]")
+                .containsPattern("(?m)^etcd_server_leader_changes_seen_total [1-9]")
+                .containsPattern("(?m)^etcd_disk_wal_fsync_duration_seconds_count [1-9]")
+                .containsPattern("(?m)^etcd_disk_backend_commit_duration_seconds_count [1-9]")
+                .containsPattern("(?m)^grpc_server_handled_total\\{grpc_code=\"OK\",grpc_method=\"\\w+\","
+                        + "grpc_service=\"etcdserverpb\\.\\w+\",grpc_type=\"unary\"} [1-9]")
+                .contains("# HELP etcd_server_proposals_failed_total The total number of failed proposals seen.");
+    }
+
+    @Test
+    @Order(11)
+    void grpcReflectionListsEtcdsServices() throws Exception {
+        String target = cluster.endpoint(1).replaceFirst("^http://", "");
+        io.grpc.ManagedChannel channel = io.grpc.ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+        try {
+            java.util.concurrent.CompletableFuture<java.util.List<String>> services =
+                    new java.util.concurrent.CompletableFuture<>();
+            var requests = io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
+                    new io.grpc.stub.StreamObserver<>() {
+                        @Override
+                        public void onNext(io.grpc.reflection.v1.ServerReflectionResponse r) {
+                            services.complete(r.getListServicesResponse().getServiceList().stream()
+                                    .map(io.grpc.reflection.v1.ServiceResponse::getName).toList());
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            services.completeExceptionally(t);
+                        }
+
+                        @Override
+                        public void onCompleted() {}
+                    });
+            requests.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("").build());
+            assertThat(services.get(10, java.util.concurrent.TimeUnit.SECONDS))
+                    .contains("etcdserverpb.KV", "etcdserverpb.Watch", "etcdserverpb.Lease", "grpc.health.v1.Health");
+            requests.onCompleted();
+        } finally {
+            channel.shutdownNow();
+        }
     }
 
     private static long revision(String json) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.grpc.Status;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raftkv.proto.etcd.PutRequest;
 import io.raftkv.proto.etcd.PutResponse;
 import io.raftkv.proto.etcd.RangeRequest;
@@ -13,6 +14,7 @@ import io.raftkv.proto.internal.InternalRequest;
 import io.raftkv.raft.core.SoftState;
 import io.raftkv.server.api.EtcdError;
 import io.raftkv.server.apply.NoApplyHooks;
+import io.raftkv.server.metrics.ServerMetrics;
 import io.raftkv.server.raft.DriverCluster;
 import io.raftkv.server.raft.RaftDriver;
 import io.raftkv.server.raft.RaftDriverListener;
@@ -63,7 +65,8 @@ class ApplyStallTest {
             RaftDriver leader = cluster.driver(leaderId);
             long term = leader.status().term();
             ApplyingMember m = members.get(leaderId);
-            Proposer proposer = new Proposer(leader, m.tracker(), ForwardingLinks.NONE, 120_000, m.waiter(), 1_000);
+            Proposer proposer = new Proposer(leader, m.tracker(), ForwardingLinks.NONE, 120_000, m.waiter(), 1_000,
+                    new ServerMetrics(new SimpleMeterRegistry()));
             stalled = true;
 
             List<CompletableFuture<Message>> accepted = new ArrayList<>();

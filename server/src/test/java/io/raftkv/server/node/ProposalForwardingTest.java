@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.grpc.Status;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raftkv.proto.etcd.PutRequest;
 import io.raftkv.proto.etcd.PutResponse;
 import io.raftkv.proto.etcd.RangeRequest;
@@ -15,6 +16,7 @@ import io.raftkv.proto.raft.ForwardedProposal;
 import io.raftkv.proto.raft.ProposalPlacement;
 import io.raftkv.server.api.EtcdError;
 import io.raftkv.server.apply.NoApplyHooks;
+import io.raftkv.server.metrics.ServerMetrics;
 import io.raftkv.server.raft.DriverCluster;
 import io.raftkv.server.raft.RaftDriverListener;
 import io.raftkv.server.transport.ProposalLinks;
@@ -168,7 +170,8 @@ class ProposalForwardingTest {
 
     private Proposer proposer(long id, ProposalLinks links) {
         ApplyingMember m = members.get(id);
-        return new Proposer(cluster.driver(id), m.tracker(), links, REQUEST_TIMEOUT_MILLIS, m.waiter(), 1_000);
+        return new Proposer(cluster.driver(id), m.tracker(), links, REQUEST_TIMEOUT_MILLIS, m.waiter(), 1_000,
+                new ServerMetrics(new SimpleMeterRegistry()));
     }
 
     private RaftDriverListener member(long id) {

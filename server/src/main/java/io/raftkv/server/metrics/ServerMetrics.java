@@ -1,0 +1,126 @@
+package io.raftkv.server.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * etcd's server metrics under etcd's names, types and help texts, so that etcd's Grafana
+ * dashboards and alerting rules work on RaftKV unchanged. What the node measures reaches this
+ * class as plain calls ({@link #leaderChanged}, {@link #walFsync}, ...), so the Raft, apply and
+ * storage code knows nothing of the metrics library.
+ */
+public final class ServerMetrics {
+    /** etcd's buckets for disk latencies: 1 ms doubling to 8.192 s (prometheus.ExponentialBuckets(0.001, 2, 14)). */
+    static final Duration[] DISK_BUCKETS = exponentialBuckets(Duration.ofMillis(1), 14);
+
+    /** What the gauges read from the member. */
+    public interface Sources {
+        boolean hasLeader();
+
+        boolean isLeader();
+
+        boolean isLearner();
+
+        long committedIndex();
+
+        long appliedIndex();
+
+        /** Proposals this member made that wait to be committed and applied. */
+        long pendingProposals();
+
+        long revision();
+
+        long dbSizeBytes();
+    }
+
+    private final MeterRegistry registry;
+    private final Counter leaderChanges;
+    private final Counter proposalsFailed;
+    private final Counter readIndexesFailed;
+    private final Timer walFsync;
+    private final Timer backendCommit;
+    /** Held here: a gauge keeps only a weak reference to what it reads. */
+    private Sources member;
+
+    public ServerMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        this.leaderChanges = Counter.builder("etcd.server.leader.changes.seen")
+                .description("The number of leader changes seen.").register(registry);
+        this.proposalsFailed = Counter.builder("etcd.server.proposals.failed")
+                .description("The total number of failed proposals seen.").register(registry);
+        this.readIndexesFailed = Counter.builder("etcd.server.read.indexes.failed")
+                .description("The total number of failed read indexes seen.").register(registry);
+        this.walFsync = diskTimer("etcd.disk.wal.fsync.duration", "The latency distributions of fsync called by WAL.");
+        this.backendCommit = diskTimer("etcd.disk.backend.commit.duration",
+                "The latency distributions of commit called by backend.");
+    }
+
+    /** Registers the gauges that read the member's state; once, when the member is open. */
+    public void bind(Sources member) {
+        this.member = member;
+        flag("etcd.server.has.leader", "Whether or not a leader exists. 1 is existence, 0 is not.",
+                Sources::hasLeader);
+        flag("etcd.server.is.leader", "Whether or not this member is a leader. 1 if is, 0 otherwise.",
+                Sources::isLeader);
+        flag("etcd.server.is.learner", "Whether or not this member is a learner. 1 if is, 0 otherwise.",
+                Sources::isLearner);
+        // etcd exports these two as gauges named *_total; they only grow, so counters here.
+        FunctionCounter.builder("etcd.server.proposals.committed", member, m -> m.committedIndex())
+                .description("The total number of consensus proposals committed.").register(registry);
+        FunctionCounter.builder("etcd.server.proposals.applied", member, m -> m.appliedIndex())
+                .description("The total number of consensus proposals applied.").register(registry);
+        Gauge.builder("etcd.server.proposals.pending", member, m -> m.pendingProposals())
+                .description("The current number of pending proposals to commit.").register(registry);
+        Gauge.builder("etcd.debugging.mvcc.current.revision", member, m -> m.revision())
+                .description("The current revision of store.").register(registry);
+        // Prometheus name etcd_mvcc_db_total_size_in_bytes: the base unit adds "_bytes".
+        Gauge.builder("etcd.mvcc.db.total.size.in", member, m -> m.dbSizeBytes()).baseUnit("bytes")
+                .description("Total size of the underlying database physically allocated in bytes.")
+                .register(registry);
+    }
+
+    public void leaderChanged() {
+        leaderChanges.increment();
+    }
+
+    public void proposalFailed() {
+        proposalsFailed.increment();
+    }
+
+    public void readIndexFailed() {
+        readIndexesFailed.increment();
+    }
+
+    /** One durable write of the Raft log (entries and hard state, fsynced). */
+    public void walFsync(long nanos) {
+        walFsync.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One batch of committed entries written to the state machine. */
+    public void backendCommit(long nanos) {
+        backendCommit.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer diskTimer(String name, String help) {
+        return Timer.builder(name).description(help).serviceLevelObjectives(DISK_BUCKETS).register(registry);
+    }
+
+    private void flag(String name, String help, Predicate<Sources> value) {
+        Gauge.builder(name, member, m -> value.test(m) ? 1 : 0).description(help).register(registry);
+    }
+
+    static Duration[] exponentialBuckets(Duration start, int count) {
+        Duration[] buckets = new Duration[count];
+        for (int i = 0; i < count; i++) {
+            buckets[i] = start.multipliedBy(1L << i);
+        }
+        return buckets;
+    }
+}
