@@ -3,7 +3,6 @@ package io.raftkv.raft.core;
 import org.junit.jupiter.api.Test;
 
 import java.util.Random;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -140,8 +139,8 @@ class ConnectionResetTest {
 
     @Test
     void withoutPreVoteAResetIsIgnoredBecauseACampaignWouldRaiseTheTerm() {
-        TestNetwork net = TestNetwork.of(id -> new RaftConfig(id, 10, 1, false, true, 1 << 20, 256, 0, 0,
-                new Random(id), Set.of()), 1, 2, 3);
+        TestNetwork net = TestNetwork.of(id -> RaftConfig.builder(id, new Random(id)).preVote(false)
+                .maxInflightBytes(0).maxUncommittedBytes(0).build(), 1, 2, 3);
         net.elect(1);
         long term = net.member(1).status().term();
         net.node(2).reportConnectionReset(1);

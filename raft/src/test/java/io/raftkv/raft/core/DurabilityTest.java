@@ -19,7 +19,8 @@ class DurabilityTest {
 
     private RaftNode follower(long id, Set<Long> voters, Set<TestOnlyBug> bugs) {
         Bootstrap.bootstrap(storage, voters);
-        RaftNode n = RaftNode.create(new RaftConfig(id, 10, 1, false, false, 1 << 20, 256, 0, 0, new Random(id), bugs),
+        RaftNode n = RaftNode.create(RaftConfig.builder(id, new Random(id)).preVote(false).checkQuorum(false)
+                        .maxInflightBytes(0).maxUncommittedBytes(0).injectedBugs(bugs).build(),
                 storage, 0, ConfState.EMPTY);
         drain(n);
         return n;

@@ -30,8 +30,8 @@ class LeaderElectionTest {
         Set<Integer> timeouts = new HashSet<>();
         for (long s = 0; s < 20; s++) {
             long seed = s;
-            TestNetwork net = TestNetwork.of(id -> new RaftConfig(id, 10, 1, false, false, 1 << 20, 256, 0, 0,
-                    new Random(seed), Set.of()), 1, 2, 3);
+            TestNetwork net = TestNetwork.of(id -> RaftConfig.builder(id, new Random(seed)).preVote(false)
+                    .checkQuorum(false).maxInflightBytes(0).maxUncommittedBytes(0).build(), 1, 2, 3);
             RaftNode n = net.node(1);
             int ticks = 0;
             while (n.status().role() == SoftState.Role.FOLLOWER) {
@@ -52,8 +52,8 @@ class LeaderElectionTest {
 
     @Test
     void section5_2_aCandidateNeedsAMajority() {
-        TestNetwork net = TestNetwork.of(id -> new RaftConfig(id, 10, 1, false, false, 1 << 20, 256, 0, 0,
-                new Random(id), Set.of()), 1, 2, 3, 4, 5);
+        TestNetwork net = TestNetwork.of(id -> RaftConfig.builder(id, new Random(id)).preVote(false)
+                .checkQuorum(false).maxInflightBytes(0).maxUncommittedBytes(0).build(), 1, 2, 3, 4, 5);
         net.isolate(1);
         net.cut(1, 2); // 1 can reach nobody
         net.tick(1, 40);
@@ -82,8 +82,8 @@ class LeaderElectionTest {
 
     @Test
     void withoutPreVoteAnIsolatedNodeRaisesItsTermAndDisruptsTheLeaderOnRejoining() {
-        TestNetwork net = TestNetwork.of(id -> new RaftConfig(id, 10, 1, false, false, 1 << 20, 256, 0, 0,
-                new Random(id), Set.of()), 1, 2, 3);
+        TestNetwork net = TestNetwork.of(id -> RaftConfig.builder(id, new Random(id)).preVote(false)
+                .checkQuorum(false).maxInflightBytes(0).maxUncommittedBytes(0).build(), 1, 2, 3);
         net.elect(1);
         long term = net.member(1).status().term();
         net.isolate(3);

@@ -19,8 +19,9 @@ class LeaderOnlyCommitsLogFromCurrentTermTest {
     private static TestNetwork figure8(Set<TestOnlyBug> bugs) {
         // One entry per append (tiny maxMessageBytes) so the test can drop exactly the ones it wants;
         // no pre-vote/check-quorum so the votes happen exactly as in the paper.
-        TestNetwork net = TestNetwork.of(id -> new RaftConfig(id, 10, 1, false, false, 1, 256, 0, 0,
-                new Random(id), bugs), 1, 2, 3, 4, 5);
+        TestNetwork net = TestNetwork.of(id -> RaftConfig.builder(id, new Random(id)).preVote(false)
+                .checkQuorum(false).maxMessageBytes(1).maxInflightBytes(0).maxUncommittedBytes(0).injectedBugs(bugs)
+                .build(), 1, 2, 3, 4, 5);
 
         // (a) S1 leads term 2 and replicates the entry at index 7 to S2 only.
         net.elect(1);

@@ -14,8 +14,9 @@ class LogReplicationTest {
 
     private static TestNetwork cluster(long maxMessageBytes, int maxInflight, long maxInflightBytes,
                                        long maxUncommitted, long... ids) {
-        return TestNetwork.of(id -> new RaftConfig(id, 10, 1, true, true, maxMessageBytes, maxInflight,
-                maxInflightBytes, maxUncommitted, new Random(id), Set.of()), ids);
+        return TestNetwork.of(id -> RaftConfig.builder(id, new Random(id)).maxMessageBytes(maxMessageBytes)
+                .maxInflightMessages(maxInflight).maxInflightBytes(maxInflightBytes).maxUncommittedBytes(maxUncommitted)
+                .build(), ids);
     }
 
     @Test
@@ -48,8 +49,8 @@ class LogReplicationTest {
 
     @Test
     void theBrokenVariantAcceptsAnAppendWithoutCheckingThePreviousTerm() {
-        TestNetwork net = TestNetwork.of(id -> new RaftConfig(id, 10, 1, true, true, 1 << 20, 256, 0, 0,
-                new Random(id), Set.of(TestOnlyBug.APPEND_WITHOUT_PREV_TERM_CHECK)), 1, 2, 3);
+        TestNetwork net = TestNetwork.of(id -> RaftConfig.builder(id, new Random(id)).maxInflightBytes(0)
+                .maxUncommittedBytes(0).injectedBugs(Set.of(TestOnlyBug.APPEND_WITHOUT_PREV_TERM_CHECK)).build(), 1, 2, 3);
         RaftNode n = net.node(2);
         n.step(new Message.AppendRequest(1, 2, 2, 3, 2, List.of(Entry.normal(2, 4, new byte[1])), 3));
         Ready rd = n.ready();

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RaftNodeContractTest {
 
     private static RaftConfig config(long id) {
-        return new RaftConfig(id, 10, 1, true, true, 1 << 20, 256, 0, 0, new Random(id), Set.of());
+        return RaftConfig.builder(id, new Random(id)).maxInflightBytes(0).maxUncommittedBytes(0).build();
     }
 
     @Test

@@ -50,8 +50,8 @@ class ReadIndexTest {
 
     @Test
     void theBrokenVariantAnswersWithoutAQuorumRound() {
-        TestNetwork net = TestNetwork.of(id -> new RaftConfig(id, 10, 1, true, true, 1 << 20, 256, 0, 0,
-                new Random(id), Set.of(TestOnlyBug.READ_INDEX_WITHOUT_QUORUM_CHECK)), 1, 2, 3);
+        TestNetwork net = TestNetwork.of(id -> RaftConfig.builder(id, new Random(id)).maxInflightBytes(0)
+                .maxUncommittedBytes(0).injectedBugs(Set.of(TestOnlyBug.READ_INDEX_WITHOUT_QUORUM_CHECK)).build(), 1, 2, 3);
         net.elect(1);
         net.isolate(1);
         net.node(1).readIndex("r".getBytes());

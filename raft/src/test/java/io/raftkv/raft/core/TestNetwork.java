@@ -64,7 +64,7 @@ final class TestNetwork {
     final List<Message> sent = new ArrayList<>();
 
     static RaftConfig config(long id, long seed) {
-        return new RaftConfig(id, 10, 1, true, true, 1 << 20, 256, 0, 0, new Random(seed), Set.of());
+        return RaftConfig.builder(id, new Random(seed)).maxInflightBytes(0).maxUncommittedBytes(0).build();
     }
 
     /** A bootstrapped cluster of {@code voters}, all with the default test config. */

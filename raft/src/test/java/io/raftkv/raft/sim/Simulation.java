@@ -139,9 +139,10 @@ final class Simulation {
     }
 
     RaftConfig coreConfig(long id) {
-        return new RaftConfig(id, profile.electionTicks(), profile.heartbeatTicks(), profile.preVote(),
-                profile.checkQuorum(), profile.maxMessageBytes(), profile.maxInflightMessages(), 0,
-                profile.maxUncommittedBytes(), new Random(rnd.nextLong()), Set.of())
+        return RaftConfig.builder(id, new Random(rnd.nextLong())).electionTicks(profile.electionTicks())
+                .heartbeatTicks(profile.heartbeatTicks()).preVote(profile.preVote()).checkQuorum(profile.checkQuorum())
+                .maxMessageBytes(profile.maxMessageBytes()).maxInflightMessages(profile.maxInflightMessages())
+                .maxInflightBytes(0).maxUncommittedBytes(profile.maxUncommittedBytes()).build()
                 .withInjectedBugs(settings.bugs());
     }
 

@@ -51,7 +51,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -162,8 +161,8 @@ public final class RaftKvNode implements AutoCloseable {
         });
         this.waiter = new AppliedIndexWaiter(applied, reads);
         this.tracker = new ProposalTracker(memberId, System.currentTimeMillis());
-        RaftConfig raftConfig = new RaftConfig(memberId, config.electionTicks(), 1, true, true, 1 << 20, 256,
-                16L << 20, 64L << 20, new Random(new SecureRandom().nextLong()), Set.of());
+        RaftConfig raftConfig = RaftConfig.builder(memberId, new Random(new SecureRandom().nextLong()))
+                .electionTicks(config.electionTicks()).build();
         RaftNode core = RaftNode.create(raftConfig, logStorage, applied, store.state().confState());
         advanceElectionTicks(core, fresh && !joining ? initial.size() : core.status().confState().voters().size());
         this.transport = new PeerTransport(memberId, clusterId, peers, snapshots, new PeerTransport.DeliveryListener() {

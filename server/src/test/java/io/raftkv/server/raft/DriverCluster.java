@@ -46,8 +46,8 @@ public final class DriverCluster implements AutoCloseable {
         for (long id : ids) {
             MemoryRaftLogStorage storage = new MemoryRaftLogStorage();
             Bootstrap.bootstrap(storage, ids);
-            RaftConfig config = new RaftConfig(id, ELECTION_TICKS, 1, true, true, 1 << 20, 256, 0, 64L << 20,
-                    new Random(id), Set.of());
+            RaftConfig config = RaftConfig.builder(id, new Random(id)).electionTicks(ELECTION_TICKS)
+                    .maxInflightBytes(0).build();
             RaftNode core = RaftNode.create(config, storage, 0, ConfState.EMPTY);
             drivers.put(id, new RaftDriver("m" + id, core, storage, this::deliver, listeners.apply(id), TICK_MILLIS,
                     ForkJoinPool.commonPool()));
