@@ -109,11 +109,6 @@ public final class ApplyLoop implements AutoCloseable {
         }
     }
 
-    /** How many batches wait to be applied. */
-    public int backlog() {
-        return queue.size();
-    }
-
     public boolean healthy() {
         return failure == null && thread.isAlive();
     }
