@@ -22,20 +22,29 @@ import picocli.CommandLine.Spec;
  * etcdctl's commands, flags and output formats. Global flags may come before or after the
  * command. See client/README.md for the command table and exit codes.
  */
-@Command(name = "raftkv", mixinStandardHelpOptions = true, version = "raftkv 0.1.0 (etcd v3 API)",
+@Command(name = "raftkv", version = "raftkv 0.1.0 (etcd v3 API)",
     description = "Command-line client for RaftKV and any etcd v3 compatible cluster.",
     subcommands = {
         KvCommands.Get.class, KvCommands.Put.class, KvCommands.Del.class, TxnCommand.class,
         WatchCommand.class, KvCommands.Compaction.class, LeaseCommand.class, MemberCommand.class,
         EndpointCommand.class, MaintenanceCommands.Defrag.class, MaintenanceCommands.AlarmCommand.class,
         MaintenanceCommands.MoveLeader.class, SnapshotCommand.class, LockCommand.class, ElectCommand.class,
-        CheckCommand.class, CompletionCommand.class},
+        CheckCommand.class, CompletionCommand.class, HelpCommand.class},
     footer = {"", "Environment: RAFTKV_ENDPOINTS (comma-separated) is used when --endpoints is not given.",
         "Exit codes: 0 ok, 1 refused by the server or check failed, 2 unreachable or timed out,",
         "3 invalid input, 5 interrupted, 6 local file error, 128 bad arguments."})
 public final class RaftKvCli implements AutoCloseable {
   @Spec
   CommandSpec spec;
+
+  // Inherited, so that `raftkv get --help` or `raftkv lease grant --help` prints that command's
+  // usage instead of complaining about its missing arguments.
+  @Option(names = {"-h", "--help"}, usageHelp = true, scope = ScopeType.INHERIT,
+      description = "show this command's usage and exit")
+  boolean helpRequested;
+
+  @Option(names = {"-V", "--version"}, versionHelp = true, description = "print the version and exit")
+  boolean versionRequested;
 
   @Option(names = "--endpoints", scope = ScopeType.INHERIT, split = ",", paramLabel = "host:port",
       description = "gRPC endpoints (default: $RAFTKV_ENDPOINTS, else 127.0.0.1:2379)")
