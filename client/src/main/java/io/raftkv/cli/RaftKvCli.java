@@ -85,7 +85,15 @@ public final class RaftKvCli implements AutoCloseable {
     this.stdin = stdin;
   }
 
+  /**
+   * gRPC logs a failed name resolution or connection through java.util.logging as a warning with
+   * a stack trace; the CLI reports each failure itself in one line, so gRPC's logger stays quiet.
+   * Held here: java.util.logging keeps loggers only weakly, and a collected one loses its level.
+   */
+  private static final java.util.logging.Logger GRPC_LOG = java.util.logging.Logger.getLogger("io.grpc");
+
   public static void main(String[] args) {
+    GRPC_LOG.setLevel(java.util.logging.Level.OFF);
     int code;
     try (RaftKvCli cli = new RaftKvCli()) {
       code = cli.commandLine().execute(args);

@@ -113,7 +113,7 @@ final class ChannelPool implements AutoCloseable {
       throw new IllegalArgumentException("endpoint must be host:port, got " + endpoint);
     }
     String host = endpoint.substring(0, colon);
-    int port = Integer.parseInt(endpoint.substring(colon + 1));
+    int port = port(endpoint, endpoint.substring(colon + 1));
     NettyChannelBuilder b = NettyChannelBuilder.forAddress(host, port, credentials())
         .executor(callbackExecutor)
         .maxInboundMessageSize(config.maxInboundMessageSize())
@@ -122,6 +122,19 @@ final class ChannelPool implements AutoCloseable {
         .keepAliveWithoutCalls(true)
         .withOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.connectTimeout().toMillis());
     return b.build();
+  }
+
+  private static int port(String endpoint, String text) {
+    int port;
+    try {
+      port = Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      port = -1;
+    }
+    if (port < 1 || port > 65_535) {
+      throw new IllegalArgumentException("endpoint " + endpoint + ": the port must be a number from 1 to 65535");
+    }
+    return port;
   }
 
   private ChannelCredentials credentials() {
