@@ -7,6 +7,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -19,6 +21,8 @@ import java.util.function.Predicate;
 public final class ServerMetrics {
     /** etcd's buckets for disk latencies: 1 ms doubling to 8.192 s (prometheus.ExponentialBuckets(0.001, 2, 14)). */
     static final Duration[] DISK_BUCKETS = exponentialBuckets(Duration.ofMillis(1), 14);
+    /** etcd's buckets for peer round trips: 0.1 ms doubling to 0.8192 s. */
+    static final Duration[] ROUND_TRIP_BUCKETS = exponentialBuckets(Duration.ofNanos(100_000), 14);
 
     /** What the gauges read from the member. */
     public interface Sources {
@@ -46,6 +50,7 @@ public final class ServerMetrics {
     private final Counter readIndexesFailed;
     private final Timer walFsync;
     private final Timer backendCommit;
+    private final Map<Long, Timer> peerRoundTrips = new ConcurrentHashMap<>();
     /** Held here: a gauge keeps only a weak reference to what it reads. */
     private Sources member;
 
@@ -106,6 +111,15 @@ public final class ServerMetrics {
     /** One batch of committed entries written to the state machine. */
     public void backendCommit(long nanos) {
         backendCommit.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** One probe's round trip to {@code peer} (etcd labels it {@code To}, the peer's id in hex). */
+    public void peerRoundTrip(long peer, long nanos) {
+        peerRoundTrips.computeIfAbsent(peer, p -> Timer.builder("etcd.network.peer.round.trip.time")
+                        .tag("To", Long.toUnsignedString(p, 16))
+                        .description("Round-Trip-Time histogram between peers")
+                        .serviceLevelObjectives(ROUND_TRIP_BUCKETS).register(registry))
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     private Timer diskTimer(String name, String help) {

@@ -29,6 +29,7 @@ import io.raftkv.server.raft.RaftDriver;
 import io.raftkv.server.raft.RaftDriverListener;
 import io.raftkv.server.raft.TimedLogStorage;
 import io.raftkv.server.transport.PeerDirectory;
+import io.raftkv.server.transport.PeerProber;
 import io.raftkv.server.transport.PeerTransport;
 import io.raftkv.server.watch.WatchHub;
 import io.raftkv.server.watch.WatchOptions;
@@ -87,6 +88,7 @@ public final class RaftKvNode implements AutoCloseable {
     /** Completes confirmed reads and runs what they chain (range, header, serialization). */
     private final ExecutorService reads;
     private final PeerTransport transport;
+    private final PeerProber prober;
     private final RaftDriver driver;
     private final ApplyLoop applyLoop;
     private final Proposer proposer;
@@ -183,6 +185,7 @@ public final class RaftKvNode implements AutoCloseable {
                 driverOrNull().ifPresent(d -> d.reportSnapshot(peer, succeeded));
             }
         });
+        this.prober = new PeerProber(memberId, peers, transport::channel, metrics::peerRoundTrip);
         this.applyLoop = new ApplyLoop(config.name(), store, tracker, waiter, new ApplyHooks());
         this.driver = new RaftDriver(config.name(), core, new TimedLogStorage(logStorage, metrics::walFsync),
                 transport, new DriverListener(),
@@ -216,6 +219,7 @@ public final class RaftKvNode implements AutoCloseable {
         driver.start();
         leases.start();
         transport.connectAll();
+        prober.start();
         catchUp();
     }
 
@@ -701,6 +705,7 @@ public final class RaftKvNode implements AutoCloseable {
         } finally {
             awaitPacker();
             reads.shutdown();
+            prober.close();
             transport.close();
             watchHub.close();
             store.close();

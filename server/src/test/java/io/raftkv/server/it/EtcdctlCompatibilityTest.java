@@ -217,6 +217,10 @@ class EtcdctlCompatibilityTest {
                 .containsPattern("(?m)^grpc_server_handled_total\\{grpc_code=\"OK\",grpc_method=\"\\w+\","
                         + "grpc_service=\"etcdserverpb\\.\\w+\",grpc_type=\"unary\"} [1-9]")
                 .contains("# HELP etcd_server_proposals_failed_total The total number of failed proposals seen.");
+        // Peers are probed every 4 s, as etcd's prober does.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(get.apply("/metrics").body()).containsPattern(
+                        "(?m)^etcd_network_peer_round_trip_time_seconds_count\\{To=\"[0-9a-f]+\"} [1-9]"));
     }
 
     @Test

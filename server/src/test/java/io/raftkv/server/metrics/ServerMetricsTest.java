@@ -104,6 +104,7 @@ class ServerMetricsTest {
         metrics.walFsync(TimeUnit.MICROSECONDS.toNanos(1_500));
         metrics.walFsync(TimeUnit.MILLISECONDS.toNanos(3));
         metrics.backendCommit(TimeUnit.MICROSECONDS.toNanos(700));
+        metrics.peerRoundTrip(0xabcL, TimeUnit.MICROSECONDS.toNanos(150));
 
         String scrape = registry.scrape();
 
@@ -115,6 +116,9 @@ class ServerMetricsTest {
                 "etcd_disk_wal_fsync_duration_seconds_bucket{le=\"0.004\"} 2\n",
                 "etcd_disk_wal_fsync_duration_seconds_bucket{le=\"8.192\"} 2\n",
                 "etcd_disk_wal_fsync_duration_seconds_count 2\n",
-                "etcd_disk_backend_commit_duration_seconds_bucket{le=\"0.001\"} 1\n");
+                "etcd_disk_backend_commit_duration_seconds_bucket{le=\"0.001\"} 1\n",
+                "# HELP etcd_network_peer_round_trip_time_seconds Round-Trip-Time histogram between peers\n",
+                "etcd_network_peer_round_trip_time_seconds_bucket{To=\"abc\",le=\"1.0E-4\"} 0\n",
+                "etcd_network_peer_round_trip_time_seconds_bucket{To=\"abc\",le=\"2.0E-4\"} 1\n");
     }
 }
