@@ -117,7 +117,7 @@ final class DefaultRaftNode implements RaftNode {
                 || !raft.messagesAfterPersist.isEmpty()
                 || !raft.readStates.isEmpty()
                 || raft.log.hasNextCommittedEntries()
-                || (raft.role == SoftState.Role.LEADER && (raft.readQueue.hasQueued() || raft.appendsPending));
+                || (raft.role == SoftState.Role.LEADER && (raft.leaderState.readQueue.hasQueued() || raft.leaderState.appendsPending));
     }
 
     @Override

@@ -38,8 +38,8 @@ final class LeaderBehaviour {
                 }
                 raft.tracker.forEach((peer, pr) -> pr.setRecentActive(peer == raft.id));
             }
-            if (raft.leadTransferee != 0) {
-                raft.leadTransferee = 0; // the transfer did not finish within an election timeout
+            if (raft.leaderState.leadTransferee != 0) {
+                raft.leaderState.leadTransferee = 0; // the transfer did not finish within an election timeout
             }
         }
         List<Long> snapshotRetries = new ArrayList<>();
@@ -237,7 +237,7 @@ final class LeaderBehaviour {
         while (maybeSendAppend(m.from(), false)) {
             // each call sends one batch
         }
-        if (m.from() == raft.leadTransferee && pr.match() == raft.log.lastIndex()) {
+        if (m.from() == raft.leaderState.leadTransferee && pr.match() == raft.log.lastIndex()) {
             raft.send(new Message.TimeoutNow(raft.id, m.from(), raft.term));
         }
     }
@@ -253,7 +253,7 @@ final class LeaderBehaviour {
             maybeSendAppend(m.from(), true);
         }
         if (m.context().length > 0) {
-            serve(raft.readQueue.recvAck(m.from(), m.context(), raft.tracker.majority()));
+            serve(raft.leaderState.readQueue.recvAck(m.from(), m.context(), raft.tracker.majority()));
         }
     }
 
@@ -264,9 +264,9 @@ final class LeaderBehaviour {
             throw new ProposalRejectedException(Reason.NOT_LEADER, raft.lead,
                     "node " + raft.id + " is not the leader (leader: " + raft.lead + ")");
         }
-        if (raft.leadTransferee != 0) {
+        if (raft.leaderState.leadTransferee != 0) {
             throw new ProposalRejectedException(Reason.LEADERSHIP_TRANSFER, raft.lead,
-                    "node " + raft.id + " is transferring leadership to " + raft.leadTransferee);
+                    "node " + raft.id + " is transferring leadership to " + raft.leaderState.leadTransferee);
         }
     }
 
@@ -283,9 +283,9 @@ final class LeaderBehaviour {
             throw new ProposalRejectedException(Reason.NOT_READY, raft.id,
                     "leader " + raft.id + " has not yet committed an entry of term " + raft.term);
         }
-        if (raft.pendingConfIndex > raft.log.applied()) {
+        if (raft.leaderState.pendingConfIndex > raft.log.applied()) {
             throw new ProposalRejectedException(Reason.CONF_CHANGE_IN_PROGRESS, raft.id,
-                    "membership change at index " + raft.pendingConfIndex + " is not yet applied (applied "
+                    "membership change at index " + raft.leaderState.pendingConfIndex + " is not yet applied (applied "
                             + raft.log.applied() + ")");
         }
         Optional<String> invalid = MembershipChange.validate(raft.tracker.conf(), change);
@@ -293,7 +293,7 @@ final class LeaderBehaviour {
             throw new ProposalRejectedException(Reason.INVALID_CONF_CHANGE, raft.id, invalid.get());
         }
         Proposal p = appendAndBroadcast(Entry.Type.CONF_CHANGE, change.encode());
-        raft.pendingConfIndex = p.index();
+        raft.leaderState.pendingConfIndex = p.index();
         return p;
     }
 
@@ -302,15 +302,15 @@ final class LeaderBehaviour {
         long max = raft.config.maxUncommittedBytes();
         // Like etcd, one entry is always let through when nothing is uncommitted, so an entry bigger
         // than the cap cannot wedge the leader.
-        if (max > 0 && raft.uncommittedBytes > 0 && raft.uncommittedBytes + entry.sizeBytes() > max) {
+        if (max > 0 && raft.leaderState.uncommittedBytes > 0 && raft.leaderState.uncommittedBytes + entry.sizeBytes() > max) {
             throw new ProposalRejectedException(Reason.UNCOMMITTED_LIMIT, raft.id,
-                    "leader " + raft.id + " has " + raft.uncommittedBytes + " uncommitted bytes; the cap is " + max);
+                    "leader " + raft.id + " has " + raft.leaderState.uncommittedBytes + " uncommitted bytes; the cap is " + max);
         }
-        raft.uncommittedBytes += entry.sizeBytes();
+        raft.leaderState.uncommittedBytes += entry.sizeBytes();
         raft.log.append(List.of(entry));
         // Our own copy counts towards commit only once persisted (selfPersisted, from advance()).
         // Followers get it at the next ready(), batched with every other proposal made meanwhile.
-        raft.appendsPending = true;
+        raft.leaderState.appendsPending = true;
         return new Proposal(entry.index(), entry.term());
     }
 
@@ -319,10 +319,10 @@ final class LeaderBehaviour {
      * maxMessageBytes per message and the in-flight window), instead of one message per proposal.
      */
     void flushAppends() {
-        if (!raft.appendsPending) {
+        if (!raft.leaderState.appendsPending) {
             return;
         }
-        raft.appendsPending = false;
+        raft.leaderState.appendsPending = false;
         raft.tracker.forEach((peer, pr) -> {
             if (peer != raft.id) {
                 while (maybeSendAppend(peer, false)) {
@@ -340,7 +340,7 @@ final class LeaderBehaviour {
                 bytes += e.sizeBytes();
             }
         }
-        raft.uncommittedBytes = Math.max(0, raft.uncommittedBytes - bytes);
+        raft.leaderState.uncommittedBytes = Math.max(0, raft.leaderState.uncommittedBytes - bytes);
     }
 
     // ---- ReadIndex ----
@@ -356,15 +356,15 @@ final class LeaderBehaviour {
 
     private void handleReadIndexRequest(Message.ReadIndexRequest m) {
         if (!raft.committedInCurrentTerm()) {
-            raft.heldReadRequests.add(m); // answered once our no-op commits
+            raft.leaderState.heldReadRequests.add(m); // answered once our no-op commits
             return;
         }
         acceptRead(m.from(), m.context());
     }
 
     private void releaseHeldReads() {
-        List<Message.ReadIndexRequest> held = raft.heldReadRequests;
-        raft.heldReadRequests = new ArrayList<>();
+        List<Message.ReadIndexRequest> held = raft.leaderState.heldReadRequests;
+        raft.leaderState.heldReadRequests = new ArrayList<>();
         for (Message.ReadIndexRequest m : held) {
             acceptRead(m.from(), m.context());
         }
@@ -378,13 +378,13 @@ final class LeaderBehaviour {
             // Broken on purpose: a deposed leader that does not know it yet serves stale reads.
             serve(List.of(new ReadIndexQueue.ServedRead(request, raft.log.committed())));
         } else {
-            raft.readQueue.enqueue(from, context); // confirmed by the next round (flushReads)
+            raft.leaderState.readQueue.enqueue(from, context); // confirmed by the next round (flushReads)
         }
     }
 
     /** Starts one heartbeat round for every read queued since the last one (batching). */
     void flushReads() {
-        raft.readQueue.startRound(raft.log.committed(), raft.id).ifPresent(this::broadcastHeartbeat);
+        raft.leaderState.readQueue.startRound(raft.log.committed(), raft.id).ifPresent(this::broadcastHeartbeat);
     }
 
     private void serve(List<ReadIndexQueue.ServedRead> served) {
@@ -413,10 +413,10 @@ final class LeaderBehaviour {
             throw new ProposalRejectedException(Reason.INVALID_TRANSFER_TARGET, raft.id,
                     "node " + target + (pr == null ? " is not a member" : " is a learner") + "; only a voter can lead");
         }
-        if (raft.leadTransferee == target) {
+        if (raft.leaderState.leadTransferee == target) {
             return; // already under way
         }
-        raft.leadTransferee = target;
+        raft.leaderState.leadTransferee = target;
         // The transfer must finish within one election timeout, counted from now (see tick()).
         raft.electionElapsed = 0;
         if (pr.match() == raft.log.lastIndex()) {

@@ -4,7 +4,6 @@ import io.raftkv.raft.core.confchange.MembershipChange;
 import io.raftkv.raft.core.log.RaftLog;
 import io.raftkv.raft.core.progress.Progress;
 import io.raftkv.raft.core.progress.ProgressTracker;
-import io.raftkv.raft.core.read.ReadIndexQueue;
 import io.raftkv.raft.storage.InitialState;
 import io.raftkv.raft.storage.RaftLogStorage;
 
@@ -32,17 +31,8 @@ final class Raft {
     int heartbeatElapsed;
     int randomizedElectionTimeout;
 
-    /** Leader: the id leadership is being handed to, 0 when none. */
-    long leadTransferee;
-    /** Leader: index of the latest conf change entry; another may be proposed once it is applied. */
-    long pendingConfIndex;
-    /** Leader: entries were proposed since the last Ready and are not yet sent (see flushAppends). */
-    boolean appendsPending;
-    /** Leader: bytes of proposed entries not yet committed. */
-    long uncommittedBytes;
-    ReadIndexQueue readQueue = new ReadIndexQueue();
-    /** Leader: ReadIndex requests from followers held until it has committed an entry of its term. */
-    List<Message.ReadIndexRequest> heldReadRequests = new ArrayList<>();
+    /** The leader's own state for this term; null unless the role is LEADER. */
+    LeaderState leaderState;
 
     /** Candidate: the term whose self-vote waits for the hard state to be persisted (0 when none). */
     long selfVotePendingTerm;
@@ -122,14 +112,9 @@ final class Raft {
         electionElapsed = 0;
         heartbeatElapsed = 0;
         randomizedElectionTimeout = config.electionTicks() + config.random().nextInt(config.electionTicks());
-        leadTransferee = 0;
+        leaderState = null;
         tracker.resetVotes();
         tracker.resetProgress(log.lastIndex() + 1);
-        pendingConfIndex = 0;
-        appendsPending = false;
-        uncommittedBytes = 0;
-        readQueue = new ReadIndexQueue();
-        heldReadRequests = new ArrayList<>();
         selfVotePendingTerm = 0;
     }
 
@@ -170,7 +155,7 @@ final class Raft {
         self.becomeReplicate();
         self.setRecentActive(true);
         // No conf change until every entry of earlier terms in our log has been applied.
-        pendingConfIndex = log.lastIndex();
+        leaderState = new LeaderState(log.lastIndex());
         // The no-op barrier: committing it commits everything before it (§5.4.2) and tells us our
         // commit index is current (§8), which ReadIndex and conf changes wait for.
         log.append(List.of(Entry.normal(term, log.lastIndex() + 1, new byte[0])));
@@ -332,8 +317,8 @@ final class Raft {
             becomeFollower(term, 0);
             return;
         }
-        if (leadTransferee != 0 && !tracker.isVoter(leadTransferee)) {
-            leadTransferee = 0;
+        if (leaderState.leadTransferee != 0 && !tracker.isVoter(leaderState.leadTransferee)) {
+            leaderState.leadTransferee = 0;
         }
         leader.onConfigChanged();
     }
