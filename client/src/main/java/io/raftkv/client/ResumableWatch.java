@@ -1,8 +1,8 @@
 package io.raftkv.client;
 
+import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.Status;
-import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.MetadataUtils;
 import io.raftkv.proto.etcd.WatchGrpc;
@@ -13,41 +13,30 @@ import io.raftkv.proto.mvcc.Event;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One watch over its own gRPC stream that survives connection loss: when the stream fails with
- * UNAVAILABLE or INTERNAL (as etcd's Go client decides), it reopens on the next endpoint from
- * the last delivered revision + 1, so events are neither missed nor repeated. A compacted
- * resume point ends the watch with a {@link RaftKvException.CompactedException}.
+ * One watch over its own gRPC stream that survives connection loss ({@link ResumableStream}):
+ * when the stream fails with UNAVAILABLE or INTERNAL (as etcd's Go client decides), it reopens
+ * on the next endpoint from the last delivered revision + 1, so events are neither missed nor
+ * repeated. A compacted resume point ends the watch with a {@link RaftKvException.CompactedException}.
  */
-final class ResumableWatch implements Watcher {
+final class ResumableWatch extends ResumableStream<WatchRequest, WatchResponse> implements Watcher {
   static final Metadata.Key<String> HAS_LEADER = Metadata.Key.of("hasleader", Metadata.ASCII_STRING_MARSHALLER);
 
-  private final Failover failover;
-  private final ScheduledExecutorService scheduler;
   private final ByteSequence key;
   private final WatchOptions options;
   private final WatchListener listener;
-  private final Runnable onEnd;
 
   // Guarded by this.
   private long nextRevision;
-  private int generation;
-  private int failures;
-  private boolean closed;
-  private String endpoint = "";
-  private ClientCallStreamObserver<WatchRequest> requests;
   private final List<Event> fragments = new ArrayList<>();
 
   ResumableWatch(Failover failover, ScheduledExecutorService scheduler, ByteSequence key, WatchOptions options,
       WatchListener listener, Runnable onEnd) {
-    this.failover = failover;
-    this.scheduler = scheduler;
+    super(failover, scheduler, "watch", onEnd);
     this.key = key;
     this.options = options;
     this.listener = listener;
-    this.onEnd = onEnd;
     this.nextRevision = options.startRevision();
   }
 
@@ -55,67 +44,26 @@ final class ResumableWatch implements Watcher {
     connect();
   }
 
-  private synchronized void connect() {
-    if (closed) {
-      return;
-    }
-    int gen = ++generation;
-    fragments.clear();
-    endpoint = failover.pool().pick();
-    String ep = endpoint;
+  @Override
+  void open(ManagedChannel channel, ClientResponseObserver<WatchRequest, WatchResponse> responses) {
     Metadata md = new Metadata();
     md.put(HAS_LEADER, "true");
-    try {
-      WatchGrpc.newStub(failover.pool().channel(ep))
-          .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md))
-          .watch(new Stream(gen, ep));
-    } catch (RuntimeException e) {
-      fail(ErrorMapping.map(e, ep));
-      return;
-    }
-    requests.onNext(WatchRequest.newBuilder()
-        .setCreateRequest(options.toCreateRequest(key, nextRevision)).build());
+    WatchGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(md)).watch(responses);
   }
 
-  private final class Stream implements ClientResponseObserver<WatchRequest, WatchResponse> {
-    private final int gen;
-    private final String ep;
-
-    Stream(int gen, String ep) {
-      this.gen = gen;
-      this.ep = ep;
-    }
-
-    @Override
-    public void beforeStart(ClientCallStreamObserver<WatchRequest> requestStream) {
-      requests = requestStream;
-    }
-
-    @Override
-    public void onNext(WatchResponse r) {
-      synchronized (ResumableWatch.this) {
-        if (gen == generation && !closed) {
-          handle(r, ep);
-        }
-      }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-      synchronized (ResumableWatch.this) {
-        if (gen == generation && !closed) {
-          streamEnded(t, ep);
-        }
-      }
-    }
-
-    @Override
-    public void onCompleted() {
-      onError(Status.UNAVAILABLE.withDescription("watch stream closed by the server").asRuntimeException());
-    }
+  @Override
+  void opened(String endpoint) {
+    fragments.clear();
+    send(WatchRequest.newBuilder().setCreateRequest(options.toCreateRequest(key, nextRevision)).build());
   }
 
-  private void handle(WatchResponse r, String ep) {
+  @Override
+  boolean retryable(Status.Code code) {
+    return code == Status.Code.UNAVAILABLE || code == Status.Code.INTERNAL;
+  }
+
+  @Override
+  void received(WatchResponse r, String ep) {
     if (r.getCanceled() || (r.getCreated() && r.getWatchId() == -1)) {
       if (r.getCompactRevision() > 0) {
         fail(new RaftKvException.CompactedException(Status.Code.OUT_OF_RANGE,
@@ -130,7 +78,7 @@ final class ResumableWatch implements Watcher {
     }
     long headerRevision = r.getHeader().getRevision();
     if (r.getCreated()) {
-      failures = 0;
+      recovered();
       if (nextRevision == 0) {
         // "From now": pin the start so that a resume neither misses nor repeats anything.
         nextRevision = headerRevision + 1;
@@ -161,39 +109,14 @@ final class ResumableWatch implements Watcher {
     listener.onEvents(new WatchBatch(Header.from(r.getHeader()), events));
   }
 
-  private void streamEnded(Throwable t, String ep) {
-    Status.Code code = Status.fromThrowable(t).getCode();
-    if (code != Status.Code.UNAVAILABLE && code != Status.Code.INTERNAL) {
-      fail(ErrorMapping.map(t, ep));
-      return;
-    }
-    failover.pool().markFailed(ep);
-    long pause = failover.backoff(failures++).toMillis();
-    scheduler.schedule(this::connect, pause, TimeUnit.MILLISECONDS);
-  }
-
-  private void fail(RaftKvException e) {
-    closed = true;
-    cancelStream();
-    onEnd.run();
-    listener.onError(e);
-  }
-
-  private void cancelStream() {
-    if (requests != null) {
-      try {
-        requests.cancel("watch closed", null);
-      } catch (RuntimeException ignored) {
-        // Already finished.
-      }
-    }
+  @Override
+  void failed(RaftKvException reason) {
+    listener.onError(reason);
   }
 
   @Override
   public synchronized void requestProgress() {
-    if (!closed && requests != null) {
-      requests.onNext(WatchRequest.newBuilder().setProgressRequest(WatchProgressRequest.getDefaultInstance()).build());
-    }
+    send(WatchRequest.newBuilder().setProgressRequest(WatchProgressRequest.getDefaultInstance()).build());
   }
 
   @Override
@@ -203,18 +126,6 @@ final class ResumableWatch implements Watcher {
 
   @Override
   public synchronized String endpoint() {
-    return endpoint;
-  }
-
-  @Override
-  public void close() {
-    synchronized (this) {
-      if (closed) {
-        return;
-      }
-      closed = true;
-      cancelStream();
-    }
-    onEnd.run();
+    return currentEndpoint();
   }
 }
