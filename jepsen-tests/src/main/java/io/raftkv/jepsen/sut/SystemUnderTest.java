@@ -52,9 +52,14 @@ public interface SystemUnderTest {
   /** Extra environment for the node process. */
   Map<String, String> environment();
 
-  /** The system named by {@code -Djepsen.sut} (default {@code etcd}). */
+  /** The system named by {@code -Djepsen.sut}: RaftKV unless told otherwise. */
+  static String nameFromSystemProperties() {
+    return System.getProperty("jepsen.sut", "raftkv");
+  }
+
+  /** The system named by {@code -Djepsen.sut} (default {@code raftkv}). */
   static SystemUnderTest fromSystemProperties() {
-    return named(System.getProperty("jepsen.sut", "etcd"));
+    return named(nameFromSystemProperties());
   }
 
   static SystemUnderTest named(String name) {
