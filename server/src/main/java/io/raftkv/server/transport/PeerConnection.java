@@ -35,6 +35,8 @@ final class PeerConnection implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PeerConnection.class);
     private static final int QUEUE_CAPACITY = 8_192;
     private static final int MAX_BATCH_MESSAGES = 512;
+    /** Bytes of messages in one batch, well below the peer server's 64 MiB message limit. */
+    static final long MAX_BATCH_BYTES = 16L << 20;
     /** Least time between two stream attempts, so a burst of messages to a dead peer cannot spin. */
     private static final long MIN_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
 
@@ -113,8 +115,7 @@ final class PeerConnection implements AutoCloseable {
                 if (first == null) {
                     continue;
                 }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH_MESSAGES - 1);
+                fillBatch(batch, first);
                 if (stream == null) {
                     long wait = lastAttempt + MIN_RETRY_NANOS - System.nanoTime();
                     if (wait > 0) {
@@ -157,6 +158,24 @@ final class PeerConnection implements AutoCloseable {
             if (requests != null) {
                 completeQuietly(requests);
             }
+        }
+    }
+
+    /**
+     * {@code first}, then what is queued behind it, up to {@link #MAX_BATCH_MESSAGES} and
+     * {@link #MAX_BATCH_BYTES}: the peer refuses a gRPC message over 64 MiB, and forwarded client
+     * writes of up to --max-request-bytes each could otherwise add up to more in one batch.
+     */
+    private void fillBatch(List<com.google.protobuf.Message> batch, com.google.protobuf.Message first) {
+        batch.add(first);
+        long bytes = first.getSerializedSize();
+        while (batch.size() < MAX_BATCH_MESSAGES) {
+            com.google.protobuf.Message next = queue.peek(); // this thread alone takes from the queue
+            if (next == null || bytes + next.getSerializedSize() > MAX_BATCH_BYTES) {
+                return;
+            }
+            batch.add(queue.poll());
+            bytes += next.getSerializedSize();
         }
     }
 
