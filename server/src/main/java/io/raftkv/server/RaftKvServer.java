@@ -68,9 +68,7 @@ public final class RaftKvServer implements AutoCloseable {
     private boolean closed;
 
     private RaftKvServer(NodeConfig config, FailStop failStop) throws IOException {
-        registry = NodeMetrics.newRegistry();
-        grpcMetrics = new GrpcServerMetrics(registry);
-        node = RaftKvNode.open(config, failStop, new ServerMetrics(registry));
+        node = RaftKvNode.open(config, failStop, new ServerMetrics());
         proxy = new LeaderProxy(node);
         guards = new NodeGuards(node);
         maintenance = new MaintenanceService(node, proxy);
@@ -90,6 +88,11 @@ public final class RaftKvServer implements AutoCloseable {
                         node.proposer(), new LeaderEndpoint(node), () -> node.members().all()))
                 .build().start();
         node.startConsensus();
+        // The metrics library loads hundreds of classes: only once consensus runs, so that it
+        // never delays a member's start (its counts are kept meanwhile).
+        registry = NodeMetrics.newRegistry();
+        node.bindMetrics(registry);
+        grpcMetrics = new GrpcServerMetrics(registry);
         http = new HttpEndpoints(config.metricsUrls().get(0), node::serving, registry);
         log.info("member {} ({}) serving peers on {}, HTTP on {}; clients on {} once caught up with the leader",
                 config.name(), Long.toUnsignedString(node.memberId(), 16), peerUrl, config.metricsUrls(),

@@ -202,16 +202,20 @@ public final class RaftKvNode implements AutoCloseable {
      * then could not be answered, and a failed pre-vote costs a whole election timeout.
      *
      * @param failStop what to do once the Raft or apply thread has failed (the process exits)
-     * @param metrics  where the member's etcd metrics go; its gauges are bound here
+     * @param metrics  where the member's etcd metrics go (exported once {@link #bindMetrics} is called)
      */
     public static RaftKvNode open(NodeConfig config, FailStop failStop, ServerMetrics metrics) throws IOException {
         if (!TestOnlyFaults.describe().isEmpty()) {
             log.warn(TestOnlyFaults.describe());
         }
         RaftKvNode node = new RaftKvNode(config, failStop, metrics);
-        metrics.bind(node.new MetricSources());
         node.applyLoop.start();
         return node;
+    }
+
+    /** Exports this member's etcd metrics in {@code registry}; once, after {@link #startConsensus}. */
+    public void bindMetrics(io.micrometer.core.instrument.MeterRegistry registry) {
+        metrics.bind(registry, new MetricSources());
     }
 
     /** Starts the Raft thread, lease expiry and the peer connections, and begins catching up. */

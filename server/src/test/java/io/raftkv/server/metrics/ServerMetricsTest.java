@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** The scrape shows etcd's names, types and help texts, so etcd's dashboards and alerts read RaftKV. */
 class ServerMetricsTest {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final ServerMetrics metrics = new ServerMetrics(registry);
+    private final ServerMetrics metrics = new ServerMetrics();
 
     private static final class Member implements ServerMetrics.Sources {
         volatile long leader;
@@ -38,7 +38,7 @@ class ServerMetricsTest {
 
         @Override
         public long appliedIndex() {
-            return committed - 1;
+            return Math.max(0, committed - 1);
         }
 
         @Override
@@ -60,7 +60,7 @@ class ServerMetricsTest {
     @Test
     void gaugesReadTheMemberUnderEtcdsNames() {
         Member member = new Member();
-        metrics.bind(member);
+        metrics.bind(registry, member);
         member.leader = 2;
         member.committed = 42;
 
@@ -85,7 +85,8 @@ class ServerMetricsTest {
 
     @Test
     void countersCountWhatTheMemberReports() {
-        metrics.leaderChanged();
+        metrics.leaderChanged(); // before the registry exists: kept
+        metrics.bind(registry, new Member());
         metrics.leaderChanged();
         metrics.proposalFailed();
 
@@ -101,6 +102,7 @@ class ServerMetricsTest {
 
     @Test
     void diskLatenciesFallInEtcdsBuckets() {
+        metrics.bind(registry, new Member());
         metrics.walFsync(TimeUnit.MICROSECONDS.toNanos(1_500));
         metrics.walFsync(TimeUnit.MILLISECONDS.toNanos(3));
         metrics.backendCommit(TimeUnit.MICROSECONDS.toNanos(700));

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.grpc.Status;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raftkv.proto.etcd.PutRequest;
 import io.raftkv.proto.etcd.PutResponse;
 import io.raftkv.proto.etcd.RangeRequest;
@@ -66,7 +65,7 @@ class ApplyStallTest {
             long term = leader.status().term();
             ApplyingMember m = members.get(leaderId);
             Proposer proposer = new Proposer(leader, m.tracker(), ForwardingLinks.NONE, 120_000, m.waiter(), 1_000,
-                    new ServerMetrics(new SimpleMeterRegistry()));
+                    new ServerMetrics());
             stalled = true;
 
             List<CompletableFuture<Message>> accepted = new ArrayList<>();

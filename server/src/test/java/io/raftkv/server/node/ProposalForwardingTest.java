@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.grpc.Status;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.raftkv.proto.etcd.PutRequest;
 import io.raftkv.proto.etcd.PutResponse;
 import io.raftkv.proto.etcd.RangeRequest;
@@ -171,7 +170,7 @@ class ProposalForwardingTest {
     private Proposer proposer(long id, ProposalLinks links) {
         ApplyingMember m = members.get(id);
         return new Proposer(cluster.driver(id), m.tracker(), links, REQUEST_TIMEOUT_MILLIS, m.waiter(), 1_000,
-                new ServerMetrics(new SimpleMeterRegistry()));
+                new ServerMetrics());
     }
 
     private RaftDriverListener member(long id) {
